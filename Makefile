@@ -1,0 +1,61 @@
+# Palisade. On a fresh machine: `make run` serves it, `make test` tests it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_FAST := -m "not integration and not e2e"
+
+.PHONY: install run serve migrate demo test test-integration lint format bench schema check-schema clean
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Palisade on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/, health: /health)"
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+test: install
+	$(PY) -m pytest $(PYTEST_FAST) -n 2 --dist loadfile
+
+# Needs DATABASE_URL, REDIS_URL, CELERY_BROKER_URL and a running worker: .ci/run sets all of that up.
+test-integration: install
+	$(PY) -m pytest -m integration --create-db -p no:xdist -v
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m mypy
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+schema: install
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate
+
+check-schema: install
+	$(PY) manage.py spectacular --file var/openapi.check.yaml --validate
+	diff -u docs/openapi.yaml var/openapi.check.yaml
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,14 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("palisade")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic schedules live here, in code, in one place (synced by beat on start).
+app.conf.beat_schedule = {
+    "worker-heartbeat": {"task": "config.worker_heartbeat", "schedule": 60.0},
+}

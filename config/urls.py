@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.health import health_view
+
+api_v1 = [
+    path("", include("accounts.urls")),
+    path("", include("organizations.urls")),
+]
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("health", health_view, name="health"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/v1/", include(api_v1)),
+]
+
+handler400 = "config.api.views.bad_request"
+handler403 = "config.api.views.permission_denied"
+handler404 = "config.api.views.not_found"
+handler500 = "config.api.views.server_error"

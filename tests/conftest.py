@@ -1,0 +1,67 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.tokens import tokens_for
+from organizations.models import Role
+from tests.factories import MembershipFactory, OrganizationFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate-limit counters and nonces live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def client_for(membership, *, organization_header: str | None = None) -> APIClient:
+    """An API client authenticated with a real JWT for `membership`'s user and organization."""
+    client = APIClient()
+    tokens = tokens_for(user=membership.user, membership=membership)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
+    if organization_header:
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}", HTTP_X_ORGANIZATION=organization_header
+        )
+    return client
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganizationFactory(name="Org A", slug="org-a")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganizationFactory(name="Org B", slug="org-b")
+
+
+@pytest.fixture
+def admin_a(org_a):
+    return MembershipFactory(organization=org_a, role=Role.ADMIN)
+
+
+@pytest.fixture
+def viewer_a(org_a):
+    return MembershipFactory(organization=org_a, role=Role.VIEWER)
+
+
+@pytest.fixture
+def admin_b(org_b):
+    return MembershipFactory(organization=org_b, role=Role.ADMIN)
+
+
+@pytest.fixture
+def client_a(admin_a):
+    return client_for(admin_a)
+
+
+@pytest.fixture
+def client_b(admin_b):
+    return client_for(admin_b)
