@@ -55,6 +55,7 @@ check-schema: install
 	diff -u docs/openapi.yaml var/openapi.check.yaml
 
 bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(PY) -m bench
 
 clean:

@@ -1,0 +1,168 @@
+"""`make bench`: serve Palisade with the real ASGI server and drive it with wrk, row by row.
+
+Every row is measured in the same run against the same server process, so the ratio to the
+bare-view ceiling is meaningful on a shared, noisy machine; query counts are exact.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+
+
+class Context:
+    access_token: str
+
+
+def prepare_database() -> Context:
+    """A fresh SQLite database with one organization of 30 members, and a token for its admin."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from accounts.models import User
+    from accounts.tokens import tokens_for
+    from organizations.models import Role
+    from organizations.services import membership_create, organization_create
+
+    admin = User.objects.create_user(email="bench-admin@example.com", password="bench-password-long")
+    organization = organization_create(name="Bench", owner=admin)
+    for n in range(29):
+        user = User.objects.create_user(email=f"member{n}@example.com", password="bench-password-long")
+        membership_create(organization=organization, user=user, role=Role.VIEWER)
+    ctx = Context()
+    membership = admin.memberships.get()
+    ctx.access_token = tokens_for(user=admin, membership=membership)["access_token"]
+    return ctx
+
+
+def query_count(request) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items()}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.generic(request.method, request.path, request.body, **headers)
+    assert response.status_code < 400, (request.path, response.status_code, response.content[:200])
+    return len(queries)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def wrk(port: int, request, seconds: int) -> dict:
+    script = WORK / "request.lua"
+    headers = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in request.headers.items())
+    body = f"wrk.body = {json.dumps(request.body)}\n" if request.body else ""
+    script.write_text(
+        f'wrk.method = "{request.method}"\n{headers}{body}' + (ROOT / "bench" / "wrk_report.lua").read_text()
+    )
+    url = f"http://127.0.0.1:{port}{request.path}"
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
+    figures = json.loads(line.removeprefix("WRK_JSON "))
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (make bench installs it with apt-get)")
+    ctx = prepare_database()
+    from bench.rows import ROWS
+
+    requests = {name: build(ctx) for name, build in ROWS.items()}
+    queries = {name: query_count(request) for name, request in requests.items()}
+    port = free_port()
+    server = start_server(port)
+    results = []
+    try:
+        for name, request in requests.items():
+            wrk(port, request, 2)  # warm-up
+            figures = wrk(port, request, SECONDS)
+            results.append({"row": name, "queries": queries[name], **figures})
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+    ceiling = results[0]["rps"]
+    for result in results:
+        result["ratio_to_ceiling"] = result["rps"] / ceiling
+    print(f"\nPalisade benchmarks: daphne (1 process), wrk -t2 -c{CONNECTIONS}, {SECONDS}s per row\n")
+    print(
+        f"{'row':62} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'queries':>7}"
+    )
+    for r in results:
+        print(
+            f"{r['row']:62} {r['rps']:8.0f} {r['ratio_to_ceiling']:6.2f} {r['p50_us'] / 1000:7.1f} "
+            f"{r['p95_us'] / 1000:7.1f} {r['p99_us'] / 1000:7.1f} {r['errors']:6d} {r['queries']:7d}"
+        )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps({"seconds": SECONDS, "connections": CONNECTIONS, "rows": results}, indent=2)
+    )
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    sys.exit(1 if any(r["errors"] for r in results) else 0)
+
+
+if __name__ == "__main__":
+    main()
