@@ -5,9 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import health_view
 
+# Each app mounts its own routes under /api/v1/ (seed prefixes replaced, as DESIGN.md says).
 api_v1 = [
-    path("", include("accounts.urls")),
-    path("", include("organizations.urls")),
+    path("", include(f"{app}.urls"))
+    for app in ("organizations", "accounts", "ai", "billing", "realtime", "metrics", "incidents", "scans")
 ]
 
 urlpatterns = [
