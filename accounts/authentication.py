@@ -24,6 +24,8 @@ def resolve_membership(request, user, claimed_org: str | None):
     membership = membership_for(user=user, organization_ref=requested)
     if requested and membership is None:
         raise PermissionDenied(f"You are not a member of organization {requested!r}.")
+    if membership is not None and not membership.is_active:
+        raise PermissionDenied("Your membership of this organization has been deactivated.")
     return membership
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from organizations.models import Membership, Organization
+from organizations.models import ApiKey, AuditEvent, Membership, Organization, Team, TeamMember
 from organizations.tenancy import OrganizationScopedModel
 
 
@@ -23,7 +23,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
-    fields = ("user", "role", "created_at")
+    fields = ("user", "role", "is_active", "created_at")
     readonly_fields = ("created_at",)
 
     def get_queryset(self, request):
@@ -40,8 +40,94 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(TenantAdmin):
-    list_display = ("user", "organization", "role", "created_at")
-    list_filter = ("role",)
+    list_display = ("user", "organization", "role", "is_active", "created_at")
+    list_filter = ("role", "is_active")
     search_fields = ("user__email", "organization__name")
     autocomplete_fields = ("user", "organization")
     list_select_related = ["user", "organization"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    autocomplete_fields = ("user",)
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+
+    def get_queryset(self, request):
+        return TeamMember.objects.unscoped().select_related("user")
+
+
+@admin.register(Team)
+class TeamAdmin(TenantAdmin):
+    list_display = ("name", "organization", "created_at")
+    search_fields = ("name", "organization__name")
+    autocomplete_fields = ("organization",)
+    inlines = (TeamMemberInline,)
+
+    def save_formset(self, request, form, formset, change):
+        for member in formset.save(commit=False):
+            member.organization_id = form.instance.organization_id
+            member.save()
+        for removed in formset.deleted_objects:
+            removed.delete()
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(TenantAdmin):
+    list_display = ("user", "team", "role", "organization")
+    list_filter = ("role",)
+    search_fields = ("user__email", "team__name")
+    autocomplete_fields = ("user", "team", "organization")
+    list_select_related = ["user", "team", "organization"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(TenantAdmin):
+    """Keys are created through the API (the secret is shown once there); here they can be seen and revoked."""
+
+    list_display = ("name", "prefix", "organization", "scopes", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "organization__name")
+    readonly_fields = (
+        "prefix",
+        "key_digest",
+        "created_by",
+        "last_used_at",
+        "created_at",
+        "organization",
+        "scopes",
+    )
+    fields = (
+        "name",
+        "organization",
+        "prefix",
+        "scopes",
+        "expires_at",
+        "revoked_at",
+        "created_by",
+        "last_used_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(TenantAdmin):
+    list_display = ("created_at", "action", "actor_email", "organization", "target_repr", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_email", "target_repr", "organization__name", "ip_address")
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return AuditEvent.objects.unscoped().select_related("organization")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

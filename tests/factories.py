@@ -1,7 +1,7 @@
 import factory
 
 from accounts.models import User
-from organizations.models import Membership, Organization, Role
+from organizations.models import Membership, Organization, Role, Team, TeamMember
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -36,3 +36,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.ADMIN
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMember
+
+    team = factory.SubFactory(TeamFactory)
+    organization = factory.SelfAttribute("team.organization")
+    user = factory.SubFactory(UserFactory)

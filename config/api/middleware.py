@@ -49,6 +49,7 @@ class RateLimitHeadersMiddleware:
             response["X-RateLimit-Limit"] = str(usage["limit"])
             response["X-RateLimit-Remaining"] = str(max(0, usage["limit"] - usage["count"]))
             response["X-RateLimit-Reset"] = str(max(0, usage["time_left"]))
-            if response.status_code == 429:
+            if response.status_code == 429 and not response.has_header("Retry-After"):
+                # a lockout that is not this rate group's (e.g. sign-in cool-off) keeps its own figure
                 response["Retry-After"] = str(max(1, usage["time_left"]))
         return response

@@ -1,6 +1,7 @@
 """Settings: one base module plus one small module per integration."""
 
 from config.settings.api import *  # noqa: F403
+from config.settings.auth import *  # noqa: F403
 from config.settings.base import *  # noqa: F403
 from config.settings.celery import *  # noqa: F403
 from config.settings.channels import *  # noqa: F403

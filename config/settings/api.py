@@ -1,7 +1,10 @@
 from config.env import env
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.OrganizationJWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.OrganizationJWTAuthentication",
+        "organizations.authentication.ApiKeyAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -28,6 +31,8 @@ RATE_LIMITS = {
     "export": env.str("RATE_LIMIT_EXPORT", default="10/m"),
     "demo": env.str("RATE_LIMIT_DEMO", default="30/m"),
     "ingest": env.str("RATE_LIMIT_INGEST", default="10000/m"),
+    # Unauthenticated identity endpoints (login, register, recovery): per client IP.
+    "auth": env.str("RATE_LIMIT_AUTH", default="30/m"),
 }
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
@@ -53,5 +58,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.envelope_postprocessing_hook",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "organizations.models.Role.choices",
+        "RoleInputEnum": "accounts.serializers.ROLE_INPUT_CHOICES",
+        "TeamRoleEnum": "organizations.models.TeamRole.choices",
+    },
 }

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "health_check",
+    "axes",
     # Palisade, in the order dependencies flow (see DESIGN.md).
     "organizations",
     "accounts",
@@ -126,9 +127,15 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # The embedded default keeps its rate counters and nonces in the local-memory cache of its
 # single process; a scaled deployment sets REDIS_URL and shares them through Redis.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+SILENCED_SYSTEM_CHECKS = [
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+    # Axes' middleware answers lockouts with its own page; the API answers them itself (429 in
+    # the envelope) and the admin login simply refuses, so the middleware is left out.
+    "axes.W002",
+]

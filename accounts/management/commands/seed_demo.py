@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.models import User
 from organizations.models import Membership, Organization, Role
-from organizations.services import membership_create
+from organizations.services import membership_create, organization_create
 
 DEMO_ORG = {"name": "Acme Security", "slug": "acme", "industry": "Technology", "country": "US"}
 DEMO_PASSWORD = "palisade-demo-2026"  # noqa: S105  (documented in the README; demo data only)
@@ -29,14 +29,23 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        organization, _ = Organization.objects.get_or_create(slug=DEMO_ORG["slug"], defaults=DEMO_ORG)
+        users = {}
         for email, name, role in DEMO_USERS:
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+                user = User.objects.create_user(
+                    email=email, password=DEMO_PASSWORD, full_name=name, is_verified=True
+                )
                 if role == Role.ADMIN:
                     user.is_staff = user.is_superuser = True
                     user.save(update_fields=["is_staff", "is_superuser"])
+            users[email] = user
+        organization = Organization.objects.filter(slug=DEMO_ORG["slug"]).first()
+        if organization is None:
+            # Through the service, so every app sets the new organization up (subscription, catalog).
+            organization = organization_create(owner=users[DEMO_USERS[0][0]], **DEMO_ORG)
+        for email, _name, role in DEMO_USERS:
+            user = users[email]
             if not Membership.objects.for_organization(organization).filter(user=user).exists():
                 membership_create(organization=organization, user=user, role=role)
         admin = User.objects.get(email=DEMO_USERS[0][0])

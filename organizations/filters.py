@@ -1,0 +1,15 @@
+import django_filters
+
+from organizations.models import AuditAction, AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    action = django_filters.MultipleChoiceFilter(choices=AuditAction.choices)
+    actor = django_filters.UUIDFilter(field_name="actor_id", label="Actor user id")
+    actor_email = django_filters.CharFilter(field_name="actor_email", lookup_expr="iexact")
+    start_date = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    end_date = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "actor", "actor_email", "start_date", "end_date"]
