@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_FAST := -m "not integration and not e2e"
 
-.PHONY: install run serve migrate demo test test-integration lint format bench schema check-schema clean
+.PHONY: install run serve migrate demo test quality audit test-integration lint format bench schema check-schema clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,18 @@ run: demo
 	@echo "Palisade on http://$(HOST):$(PORT)/  (API docs: /api/docs/, admin: /admin/, health: /health)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
+# Includes the quality gates of tests/quality (fuzzing, cross-tenant and role probes, query
+# budgets, security baseline) in their fast profile; QUALITY_PROFILE=ci fuzzes harder (.ci/run).
 test: install
 	$(PY) -m pytest $(PYTEST_FAST) -n 2 --dist loadfile
+
+# The quality gates alone. QUALITY_APPS=all widens them from the landed apps to every app.
+quality: install
+	$(PY) -m pytest tests/quality -n 2 --dist loadfile
+
+# pip-audit over uv.lock: fails on a known vulnerability with a fix available (see .ci/audit).
+audit: install
+	.ci/audit
 
 # Needs DATABASE_URL, REDIS_URL, CELERY_BROKER_URL and a running worker: .ci/run sets all of that up.
 test-integration: install

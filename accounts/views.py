@@ -427,7 +427,7 @@ class ResetPasswordViewSet(MemberViewSet):
     @extend_schema(
         summary="Set a person's password (admin); their sessions end",
         request=NewPasswordInputSerializer,
-        responses=MessageOutputSerializer,
+        responses={200: MessageOutputSerializer},
         tags=ADMIN_USERS,
     )
     def create(self, request, user_id=None):

@@ -1,7 +1,12 @@
 """`make bench`: serve Palisade with the real ASGI server and drive it with wrk, row by row.
 
-Every row is measured in the same run against the same server process, so the ratio to the
-bare-view ceiling is meaningful on a shared, noisy machine; query counts are exact.
+Every row is measured in the same run against the same server, so the ratio to the bare-view
+ceiling is meaningful on a shared, noisy machine; query counts are exact.
+
+    BENCH_SERVER=uvicorn|daphne   the ASGI server (uvicorn: N worker processes; daphne: one)
+    BENCH_WORKERS=2               uvicorn worker processes (production runs N behind a balancer)
+    BENCH_SECONDS=10              measured seconds per row (after a 2-second warm-up)
+    BENCH_CONNECTIONS=16          concurrent wrk connections
 """
 
 import json
@@ -13,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,13 +26,11 @@ WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SERVER = os.environ.get("BENCH_SERVER", "uvicorn")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2")) if SERVER == "uvicorn" else 1
 
 
-class Context:
-    access_token: str
-
-
-def prepare_database() -> Context:
+def prepare_database():
     """A fresh SQLite database with one organization of 30 members, and a token for its admin."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
@@ -40,18 +44,22 @@ def prepare_database() -> Context:
     call_command("migrate", verbosity=0)
     from accounts.models import User
     from accounts.tokens import tokens_for
+    from bench.context import BENCH_PASSWORD, Context
     from organizations.models import Role
     from organizations.services import membership_create, organization_create
 
-    admin = User.objects.create_user(email="bench-admin@example.com", password="bench-password-long")
+    admin = User.objects.create_user(email="bench-admin@example.com", password=BENCH_PASSWORD)
     organization = organization_create(name="Bench", owner=admin)
     for n in range(29):
-        user = User.objects.create_user(email=f"member{n}@example.com", password="bench-password-long")
+        # Members never sign in during the run: an unusable password saves 29 Argon2 hashes.
+        user = User.objects.create_user(email=f"member{n}@example.com", password=None)
         membership_create(organization=organization, user=user, role=Role.VIEWER)
-    ctx = Context()
     membership = admin.memberships.get()
-    ctx.access_token = tokens_for(user=admin, membership=membership)["access_token"]
-    return ctx
+    return Context(
+        access_token=tokens_for(user=admin, membership=membership)["access_token"],
+        admin_email=admin.email,
+        organization_id=str(organization.pk),
+    )
 
 
 def query_count(request) -> int:
@@ -60,9 +68,14 @@ def query_count(request) -> int:
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items()}
+    headers = {
+        f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items() if k != "Content-Type"
+    }
+    content_type = request.headers.get("Content-Type", "application/octet-stream")
     with CaptureQueriesContext(connection) as queries:
-        response = client.generic(request.method, request.path, request.body, **headers)
+        response = client.generic(
+            request.method, request.path, request.body, content_type=content_type, **headers
+        )
     assert response.status_code < 400, (request.path, response.status_code, response.content[:200])
     return len(queries)
 
@@ -73,31 +86,44 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_command(port: int) -> list[str]:
+    """The production ASGI entry point, as a deployment starts it."""
+    bin_dir = ROOT / ".venv" / "bin"
+    if SERVER == "daphne":
+        return [str(bin_dir / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+    if SERVER == "uvicorn":
+        return [
+            str(bin_dir / "uvicorn"),
+            "config.asgi:application",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            f"--workers={WORKERS}",
+            "--lifespan=off",
+            "--no-access-log",
+            "--log-level=warning",
+        ]
+    raise SystemExit(f"BENCH_SERVER must be uvicorn or daphne, not {SERVER!r}")
+
+
 def start_server(port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
+        server_command(port),
         cwd=ROOT,
         env=os.environ.copy(),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(WORK / "server.log").open("w"),
         start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    # Importing Django in every worker takes a while on a busy 2-core machine.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare", timeout=1)
             return server
         except OSError:
             time.sleep(0.3)
-    server.kill()
-    raise SystemExit("the server did not start")
+    os.killpg(server.pid, signal.SIGKILL)
+    raise SystemExit(f"the server did not start; see {(WORK / 'server.log').relative_to(ROOT)}")
 
 
 def wrk(port: int, request, seconds: int) -> dict:
@@ -108,15 +134,21 @@ def wrk(port: int, request, seconds: int) -> dict:
         f'wrk.method = "{request.method}"\n{headers}{body}' + (ROOT / "bench" / "wrk_report.lua").read_text()
     )
     url = f"http://127.0.0.1:{port}{request.path}"
+    connections = request.connections or CONNECTIONS
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
     figures = json.loads(line.removeprefix("WRK_JSON "))
+    if figures["requests"] == 0:
+        figures["errors"] += 1  # not one response in the whole run is a failure, not a zero
+    figures["connections"] = connections
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    figures["unit"] = request.unit
+    figures["items_per_s"] = figures["rps"] * request.per_request
     return figures
 
 
@@ -147,18 +179,34 @@ def main() -> None:
     ceiling = results[0]["rps"]
     for result in results:
         result["ratio_to_ceiling"] = result["rps"] / ceiling
-    print(f"\nPalisade benchmarks: daphne (1 process), wrk -t2 -c{CONNECTIONS}, {SECONDS}s per row\n")
+    server_label = f"{SERVER} ({WORKERS} worker{'s' if WORKERS > 1 else ''})"
     print(
-        f"{'row':62} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'queries':>7}"
+        f"\nPalisade benchmarks: {server_label}, wrk -t2 -c{CONNECTIONS} unless a row says otherwise, {SECONDS}s per row\n"
+    )
+    print(
+        f"{'row':58} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'errors':>6} {'queries':>7} {'conns':>5}  items/s"
     )
     for r in results:
+        items = f"{r['items_per_s']:.0f} {r['unit']}/s" if r["unit"] != "req" else ""
         print(
-            f"{r['row']:62} {r['rps']:8.0f} {r['ratio_to_ceiling']:6.2f} {r['p50_us'] / 1000:7.1f} "
-            f"{r['p95_us'] / 1000:7.1f} {r['p99_us'] / 1000:7.1f} {r['errors']:6d} {r['queries']:7d}"
+            f"{r['row']:58} {r['rps']:8.0f} {r['ratio_to_ceiling']:6.2f} {r['p50_us'] / 1000:7.1f} "
+            f"{r['p95_us'] / 1000:7.1f} {r['p99_us'] / 1000:7.1f} {r['errors']:6d} {r['queries']:7d} {r['connections']:5d}  {items}"
         )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
-        json.dumps({"seconds": SECONDS, "connections": CONNECTIONS, "rows": results}, indent=2)
+        json.dumps(
+            {
+                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "server": SERVER,
+                "workers": WORKERS,
+                "seconds": SECONDS,
+                "connections": CONNECTIONS,
+                "cpus": os.cpu_count(),
+                "rows": results,
+            },
+            indent=2,
+        )
     )
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
     sys.exit(1 if any(r["errors"] for r in results) else 0)

@@ -1,9 +1,18 @@
 """Benchmark rows. Adding one is one small function returning the request to repeat.
 
-The first row is the ceiling every other row is compared with.
+    @row("POST /api/v1/ingest/cowrie (events/s)")
+    def ingest(ctx) -> Request:
+        return Request("/api/v1/ingest/cowrie", method="POST", headers={...}, body=json.dumps([...]))
+
+`ctx` holds what prepare_database() seeded (tokens, the organization). The first row is the
+ceiling every other row is compared with. A row may set `unit` and `per_request` when one
+request carries several items (events, lines), so the table reports items/s as well.
 """
 
+import json
 from dataclasses import dataclass, field
+
+from bench.context import BENCH_PASSWORD, Context
 
 
 @dataclass
@@ -12,6 +21,11 @@ class Request:
     method: str = "GET"
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
+    unit: str = "req"
+    per_request: int = 1
+    # Concurrent connections for this row (None: BENCH_CONNECTIONS). CPU-bound rows such as
+    # login saturate the workers with a few; more would only queue and time out.
+    connections: int | None = None
 
 
 ROWS: dict = {}
@@ -25,11 +39,32 @@ def row(name: str):
     return register
 
 
+def bearer(ctx: Context) -> dict[str, str]:
+    return {"Authorization": f"Bearer {ctx.access_token}"}
+
+
 @row("bare Django view (ceiling)")
-def bare(ctx) -> Request:
+def bare(ctx: Context) -> Request:
     return Request("/bench/bare")
 
 
+@row("GET /api/v1/auth/me (JWT)")
+def me(ctx: Context) -> Request:
+    return Request("/api/v1/auth/me", headers=bearer(ctx))
+
+
 @row("GET /api/v1/users (JWT, tenant-scoped, page of 25 of 30)")
-def users_list(ctx) -> Request:
-    return Request("/api/v1/users", headers={"Authorization": f"Bearer {ctx.access_token}"})
+def users_list(ctx: Context) -> Request:
+    return Request("/api/v1/users", headers=bearer(ctx))
+
+
+@row("POST /api/v1/auth/login (Argon2)")
+def login(ctx: Context) -> Request:
+    return Request(
+        "/api/v1/auth/login",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"email": ctx.admin_email, "password": BENCH_PASSWORD}),
+        connections=4,
+    )
+

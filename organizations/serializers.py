@@ -105,6 +105,17 @@ class TeamWithMembersOutputSerializer(TeamOutputSerializer):
         fields = [*TeamOutputSerializer.Meta.fields, "members"]
 
 
+class TeamListOutputSerializer(TeamOutputSerializer):
+    """How a page of teams is documented: `members` is there only with include_members=true."""
+
+    members = TeamMemberOutputSerializer(
+        many=True, required=False, help_text="Only when the list is asked for with include_members=true."
+    )
+
+    class Meta(TeamOutputSerializer.Meta):
+        fields = [*TeamOutputSerializer.Meta.fields, "members"]
+
+
 class ApiKeyInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=ApiKeyScope.choices), min_length=1)

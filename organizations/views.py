@@ -19,6 +19,7 @@ from organizations.serializers import (
     OrganizationOutputSerializer,
     OrganizationUpdateSerializer,
     TeamInputSerializer,
+    TeamListOutputSerializer,
     TeamMemberInputSerializer,
     TeamMemberOutputSerializer,
     TeamOutputSerializer,
@@ -101,7 +102,7 @@ TEAMS = ["teams"]
         parameters=[
             OpenApiParameter("include_members", OpenApiTypes.BOOL, description="Embed each team's members.")
         ],
-        responses=TeamWithMembersOutputSerializer(many=True),
+        responses=TeamListOutputSerializer(many=True),
         tags=TEAMS,
     ),
     retrieve=extend_schema(
