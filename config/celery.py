@@ -11,4 +11,5 @@ app.autodiscover_tasks()
 # Periodic schedules live here, in code, in one place (synced by beat on start).
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "config.worker_heartbeat", "schedule": 60.0},
+    "metrics-purge-demo-sessions": {"task": "metrics.purge_demo_sessions", "schedule": 3600.0},
 }

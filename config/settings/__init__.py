@@ -1,5 +1,6 @@
 """Settings: one base module plus one small module per integration."""
 
+from config.settings.ai import *  # noqa: F403
 from config.settings.api import *  # noqa: F403
 from config.settings.auth import *  # noqa: F403
 from config.settings.base import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""Input and output serializers of the metrics API (separate, explicit fields)."""

@@ -1,0 +1,1 @@
+"""Views of the metrics API: thin, each one input serializer, one selector or service, one output."""
