@@ -67,4 +67,3 @@ def login(ctx: Context) -> Request:
         body=json.dumps({"email": ctx.admin_email, "password": BENCH_PASSWORD}),
         connections=4,
     )
-
