@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 
 # Apps whose endpoints the gates hold to account by default. Add an app here when it lands.
-LANDED_APPS = ("config", "organizations", "accounts")
+LANDED_APPS = ("config", "organizations", "accounts", "metrics", "ai")
 
 
 def covered_apps() -> tuple[str, ...] | None:
