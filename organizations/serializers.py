@@ -3,7 +3,6 @@ from rest_framework import serializers
 from organizations.models import (
     ApiKey,
     ApiKeyScope,
-    AuditAction,
     AuditEvent,
     Organization,
     Team,
@@ -150,7 +149,9 @@ class ApiKeyCreatedOutputSerializer(ApiKeyOutputSerializer):
 
 
 class AuditEventOutputSerializer(serializers.ModelSerializer):
-    action = serializers.ChoiceField(choices=AuditAction.choices)
+    action = serializers.CharField(
+        help_text="What happened: identity actions such as login.failed, and other apps' own (billing.plan_changed)."
+    )
     actor_id = serializers.UUIDField(read_only=True, allow_null=True)
 
     class Meta:

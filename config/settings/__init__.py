@@ -8,3 +8,4 @@ from config.settings.celery import *  # noqa: F403
 from config.settings.channels import *  # noqa: F403
 from config.settings.jwt import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
+from config.settings.stripe import *  # noqa: F403

@@ -24,7 +24,9 @@ REST_FRAMEWORK = {
 }
 
 # Rate groups (DESIGN.md): requests per window, keyed per user (or per IP when anonymous).
-# `ingest` is per organization; billing replaces it with the plan's figure once plans exist.
+# `ingest` and `burst` (requests per second, on top of the view's group) are per organization;
+# RATE_LIMIT_RESOLVER (a dotted path to `(request, group) -> rate | None`) gives them the
+# figures of the organization's plan.
 RATE_LIMITS = {
     "standard": env.str("RATE_LIMIT_STANDARD", default="100/m"),
     "ai": env.str("RATE_LIMIT_AI", default="20/m"),
@@ -33,7 +35,10 @@ RATE_LIMITS = {
     "ingest": env.str("RATE_LIMIT_INGEST", default="10000/m"),
     # Unauthenticated identity endpoints (login, register, recovery): per client IP.
     "auth": env.str("RATE_LIMIT_AUTH", default="30/m"),
+    # Requests per second per organization, on top of the view's group; follows the plan.
+    "burst": env.str("RATE_LIMIT_BURST", default="10/s"),
 }
+RATE_LIMIT_RESOLVER = env.str("RATE_LIMIT_RESOLVER", default="billing.ratelimit.plan_rate")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # Behind a proxy, set to the number of trusted proxies in front of Palisade so the client IP
@@ -62,5 +67,6 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "organizations.models.Role.choices",
         "RoleInputEnum": "accounts.serializers.ROLE_INPUT_CHOICES",
         "TeamRoleEnum": "organizations.models.TeamRole.choices",
+        "SubscriptionStatusEnum": "billing.models.SubscriptionStatus.choices",
     },
 }

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "health_check",
+    "djstripe",
     "axes",
     # Palisade, in the order dependencies flow (see DESIGN.md).
     "organizations",
