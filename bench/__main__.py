@@ -193,6 +193,11 @@ def main() -> None:
             f"{r['row']:58} {r['rps']:8.0f} {r['ratio_to_ceiling']:6.2f} {r['p50_us'] / 1000:7.1f} "
             f"{r['p95_us'] / 1000:7.1f} {r['p99_us'] / 1000:7.1f} {r['errors']:6d} {r['queries']:7d} {r['connections']:5d}  {items}"
         )
+    from bench.ws_fanout import measure as ws_fanout_measure
+    from bench.ws_fanout import report as ws_fanout_report
+
+    fanout = ws_fanout_measure(free_port())
+    print(f"\n{ws_fanout_report(fanout)}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -204,12 +209,13 @@ def main() -> None:
                 "connections": CONNECTIONS,
                 "cpus": os.cpu_count(),
                 "rows": results,
+                "websocket_fanout": fanout,
             },
             indent=2,
         )
     )
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
-    sys.exit(1 if any(r["errors"] for r in results) else 0)
+    sys.exit(1 if any(r["errors"] for r in results) or fanout["missing"] else 0)
 
 
 if __name__ == "__main__":

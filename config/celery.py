@@ -12,4 +12,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "config.worker_heartbeat", "schedule": 60.0},
     "metrics-purge-demo-sessions": {"task": "metrics.purge_demo_sessions", "schedule": 3600.0},
+    "webhook-deliveries-due": {"task": "realtime.deliver_due_webhooks", "schedule": 30.0},
+    "realtime-prune-events": {"task": "realtime.prune_events", "schedule": 3600.0},
 }

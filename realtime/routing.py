@@ -1,3 +1,10 @@
-"""WebSocket routes (/ws, /ws/threats); consumers are added with the realtime issue."""
+"""WebSocket routes: /ws (seed C, rooms) and /ws/threats (seed D, threat feed); one protocol serves both."""
 
-websocket_urlpatterns: list = []
+from django.urls import re_path
+
+from realtime.consumers import RealtimeConsumer
+
+websocket_urlpatterns = [
+    re_path(r"^ws/?$", RealtimeConsumer.as_asgi(), name="ws"),
+    re_path(r"^ws/threats/?$", RealtimeConsumer.as_asgi(), name="ws-threats"),
+]

@@ -65,3 +65,17 @@ def client_a(admin_a):
 @pytest.fixture
 def client_b(admin_b):
     return client_for(admin_b)
+
+
+def pytest_collection_modifyitems(items):
+    """A transactional test flushes every table when it ends, including the rows data migrations
+    seed (plans, NIST frameworks). Each transactional test therefore restores them when it starts
+    (serialized_rollback), so tests that run after another one's flush still see them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker is not None
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)
