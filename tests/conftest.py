@@ -68,9 +68,8 @@ def client_b(admin_b):
 
 
 def pytest_collection_modifyitems(items):
-    """A transactional test flushes every table when it ends, including the rows data migrations
-    seed (plans, NIST frameworks). Each transactional test therefore restores them when it starts
-    (serialized_rollback), so tests that run after another one's flush still see them."""
+    """Transactional tests are serialized-rollback tests: it makes pytest-django serialize the
+    migration-seeded rows (plans, NIST frameworks) once, which the teardown below restores."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         if (
@@ -79,3 +78,20 @@ def pytest_collection_modifyitems(items):
             and "serialized_rollback" not in marker.kwargs
         ):
             item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test flushes every table when it ends, including the rows data migrations
+    seed. Put them back at once, so whichever test runs next in this worker finds them."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(contents)
