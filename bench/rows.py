@@ -67,3 +67,6 @@ def login(ctx: Context) -> Request:
         body=json.dumps({"email": ctx.admin_email, "password": BENCH_PASSWORD}),
         connections=4,
     )
+
+
+from bench import rows_ingest  # noqa: E402, F401  (ingestion and detection rows register themselves)

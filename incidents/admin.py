@@ -1,1 +1,123 @@
-from django.contrib import admin  # noqa: F401
+from django.contrib import admin
+
+from incidents.models import (
+    CorrelationHit,
+    CostModel,
+    DetectionRule,
+    Event,
+    IdentifierSequence,
+    Incident,
+    Indicator,
+    IngestBatch,
+    RuleException,
+    Sensor,
+    Threat,
+)
+from organizations.admin import TenantAdmin
+
+
+@admin.register(Sensor)
+class SensorAdmin(TenantAdmin):
+    list_display = (
+        "name",
+        "organization",
+        "kind",
+        "is_active",
+        "events_received",
+        "auth_failures",
+        "last_seen_at",
+    )
+    list_filter = ("kind", "is_active")
+    search_fields = ("name",)
+    readonly_fields = ("secret_encrypted", "events_received", "auth_failures", "last_seen_at")
+
+
+@admin.register(IngestBatch)
+class IngestBatchAdmin(TenantAdmin):
+    list_display = (
+        "id",
+        "organization",
+        "endpoint",
+        "accepted",
+        "rejected",
+        "unparseable",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status", "endpoint", "synthetic")
+
+
+@admin.register(Event)
+class EventAdmin(TenantAdmin):
+    list_display = (
+        "timestamp",
+        "organization",
+        "source_type",
+        "action",
+        "outcome",
+        "src_ip",
+        "user",
+        "parsed",
+    )
+    list_filter = ("source_type", "parsed", "synthetic", "outcome")
+    search_fields = ("src_ip", "user", "message")
+    raw_id_fields = ("batch", "sensor")
+
+
+@admin.register(DetectionRule)
+class DetectionRuleAdmin(TenantAdmin):
+    list_display = ("title", "organization", "origin", "kind", "level", "enabled", "hits", "threats_created")
+    list_filter = ("origin", "kind", "level", "enabled")
+    search_fields = ("title", "name", "sigma_id")
+
+
+@admin.register(RuleException)
+class RuleExceptionAdmin(TenantAdmin):
+    list_display = ("rule", "organization", "source_cidr", "user", "host", "expires_at", "suppressed")
+    raw_id_fields = ("rule",)
+
+
+@admin.register(CorrelationHit)
+class CorrelationHitAdmin(TenantAdmin):
+    list_display = ("correlation_id", "organization", "group_key", "rule_name", "timestamp")
+    raw_id_fields = ("event",)
+
+
+@admin.register(Threat)
+class ThreatAdmin(TenantAdmin):
+    list_display = (
+        "human_id",
+        "organization",
+        "threat_type",
+        "severity",
+        "status",
+        "source_ip",
+        "detected_at",
+    )
+    list_filter = ("severity", "status", "detector", "synthetic")
+    search_fields = ("human_id", "title", "source_ip")
+    raw_id_fields = ("events", "incident", "rule", "indicator")
+
+
+@admin.register(Incident)
+class IncidentAdmin(TenantAdmin):
+    list_display = ("human_id", "organization", "title", "severity", "risk_score", "threat_count", "status")
+    list_filter = ("severity", "status")
+    search_fields = ("human_id", "title", "source_ip")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(TenantAdmin):
+    list_display = ("type", "value", "organization", "source", "confidence", "expires_at", "hits")
+    list_filter = ("type",)
+    search_fields = ("value", "source")
+
+
+@admin.register(CostModel)
+class CostModelAdmin(TenantAdmin):
+    list_display = ("organization", "updated_at")
+
+
+@admin.register(IdentifierSequence)
+class IdentifierSequenceAdmin(TenantAdmin):
+    list_display = ("organization", "prefix", "year", "value")

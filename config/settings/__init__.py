@@ -6,6 +6,7 @@ from config.settings.auth import *  # noqa: F403
 from config.settings.base import *  # noqa: F403
 from config.settings.celery import *  # noqa: F403
 from config.settings.channels import *  # noqa: F403
+from config.settings.incidents import *  # noqa: F403
 from config.settings.jwt import *  # noqa: F403
 from config.settings.realtime import *  # noqa: F403
 from config.settings.security import *  # noqa: F403

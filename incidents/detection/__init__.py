@@ -1,0 +1,1 @@
+"""Detection: Sigma rules (built-in and per organization), the in-process evaluator, correlation."""

@@ -1,0 +1,1 @@
+"""Ingestion: sensors, device HMAC authentication, parsers, normalised events, batches."""

@@ -1,0 +1,1 @@
+"""Threats, incidents, the cost model and the synchronous `detect` verdict."""

@@ -1,0 +1,426 @@
+"""Threats from detections, grouped into incidents; human ids; analysts' verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+import realtime
+from config.api.errors import ApplicationError, ErrorCode
+from incidents.detection.models import DetectionRule
+from incidents.threats.models import (
+    SEVERITY_RANK,
+    CostModel,
+    IdentifierSequence,
+    Incident,
+    IncidentStatus,
+    Threat,
+    ThreatStatus,
+)
+from organizations.services.audit import audit_record
+
+OPEN_STATUSES = (ThreatStatus.DETECTED, ThreatStatus.ANALYZING)
+MAX_LINKED_EVENTS = 200
+RISK_BASE = {"low": 20, "medium": 40, "high": 60, "critical": 80}
+
+
+def next_human_id(*, organization, prefix: str, year: int) -> str:
+    """THR-2026-0001: a per-organization, per-year counter, safe under concurrent writers."""
+    with transaction.atomic():
+        sequence = (
+            IdentifierSequence.objects.for_organization(organization)
+            .select_for_update()
+            .filter(prefix=prefix, year=year)
+            .first()
+        )
+        if sequence is None:
+            sequence = IdentifierSequence.objects.create(organization=organization, prefix=prefix, year=year)
+        sequence.value += 1
+        sequence.save(update_fields=["value", "updated_at"])
+    return f"{prefix}-{year}-{sequence.value:04d}"
+
+
+def cost_model_for(organization) -> CostModel:
+    model = CostModel.objects.for_organization(organization).first()
+    return model or CostModel(organization=organization)
+
+
+@dataclass
+class Candidate:
+    """One would-be threat: a rule (or indicator) and the events that support it."""
+
+    key: str
+    title: str
+    threat_type: str
+    severity: str
+    confidence: float
+    techniques: list[str]
+    recommended_actions: list[str]
+    detector: str
+    source_ip: str | None
+    events: list[dict[str, Any]]
+    first_ts: datetime
+    last_ts: datetime
+    rule_id: Any = None
+    indicator: Any = None
+    extra_iocs: dict[str, set[str]] = field(default_factory=dict)
+
+
+def iocs_of(events: list[dict[str, Any]], extra: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
+    ips: set[str] = set()
+    domains: set[str] = set()
+    hashes: set[str] = set()
+    urls: set[str] = set()
+    for event in events:
+        if event.get("src_ip"):
+            ips.add(event["src_ip"])
+        fields = event.get("fields") or {}
+        for key in ("sha256", "md5"):
+            if fields.get(key):
+                hashes.add(str(fields[key]))
+        url = fields.get("url")
+        if url and "://" in str(url):
+            urls.add(str(url))
+            host = urlsplit(str(url)).hostname
+            if host:
+                domains.add(host)
+        command = str(fields.get("command") or "")
+        from incidents.intel.matching import URL_IN_TEXT
+
+        for found in URL_IN_TEXT.findall(command):
+            urls.add(found)
+            host = urlsplit(found).hostname
+            if host:
+                domains.add(host)
+    for kind, values in (extra or {}).items():
+        {"ips": ips, "domains": domains, "hashes": hashes, "urls": urls}[kind].update(values)
+    return {"ips": sorted(ips), "domains": sorted(domains), "hashes": sorted(hashes), "urls": sorted(urls)}
+
+
+def _target(events: list[dict[str, Any]], sensor_name: str = "") -> str:
+    for event in events:
+        fields = event.get("fields") or {}
+        if event.get("dst_ip"):
+            port = f":{event['dst_port']}" if event.get("dst_port") else ""
+            return f"{event['dst_ip']}{port}"
+        if fields.get("host"):
+            return str(fields["host"])
+        if fields.get("sensor"):
+            return str(fields["sensor"])
+    return sensor_name or (events[0].get("source_type", "") if events else "")
+
+
+def _timeline_entry(stamp: datetime, event: str, **extra: Any) -> dict[str, Any]:
+    return {"timestamp": stamp.isoformat(), "event": event, **extra}
+
+
+def _publish_threat(threat: Threat) -> None:
+    realtime.publish(
+        threat.organization,
+        "threat_detected",
+        {
+            "threat_id": threat.human_id,
+            "id": str(threat.pk),
+            "type": threat.threat_type,
+            "severity": threat.severity,
+            "confidence": threat.confidence,
+            "source_ip": threat.source_ip,
+            "mitre_attack": threat.mitre_techniques,
+            "incident_id": threat.incident.human_id if threat.incident else None,
+            "synthetic": threat.synthetic,
+            "timestamp": threat.detected_at.isoformat(),
+        },
+    )
+
+
+def incident_attach(*, threat: Threat) -> Incident:
+    """Put a threat into its source's open incident within the window, or open one."""
+    organization = threat.organization
+    window = timedelta(seconds=settings.DETECTION_INCIDENT_WINDOW_SECONDS)
+    incident = None
+    if threat.source_ip:
+        incident = (
+            Incident.objects.for_organization(organization)
+            .select_for_update()
+            .filter(
+                source_ip=threat.source_ip,
+                status=IncidentStatus.OPEN,
+                last_seen_at__gte=threat.first_seen_at - window,
+            )
+            .order_by("-last_seen_at")
+            .first()
+        )
+    created = incident is None
+    if incident is None:
+        incident = Incident(
+            organization=organization,
+            human_id=next_human_id(organization=organization, prefix="INC", year=threat.detected_at.year),
+            title=f"{threat.title} from {threat.source_ip}" if threat.source_ip else threat.title,
+            source_ip=threat.source_ip,
+            severity=threat.severity,
+            first_seen_at=threat.first_seen_at,
+            last_seen_at=threat.last_seen_at,
+        )
+        incident.save()
+    threat.incident = incident
+    threat.save(update_fields=["incident", "updated_at"])
+    incident_refresh(incident=incident)
+    realtime.publish(
+        organization,
+        "incident_created" if created else "incident_updated",
+        {
+            "incident_id": incident.human_id,
+            "id": str(incident.pk),
+            "severity": incident.severity,
+            "risk_score": incident.risk_score,
+            "threat_count": incident.threat_count,
+            "source_ip": incident.source_ip,
+            "threat_id": threat.human_id,
+        },
+    )
+    return incident
+
+
+def incident_refresh(*, incident: Incident) -> None:
+    """Severity, techniques, span and risk score from the incident's threats.
+
+    risk_score = base of the worst severity (low 20, medium 40, high 60, critical 80)
+                 + 5 per further distinct threat type + 10 x the highest confidence, capped at 100.
+    """
+    threats = list(
+        incident.threats.exclude(status=ThreatStatus.FALSE_POSITIVE).values(
+            "severity", "threat_type", "confidence", "mitre_techniques", "first_seen_at", "last_seen_at"
+        )
+    )
+    if not threats:
+        incident.threat_count = 0
+        incident.risk_score = 0
+        incident.save(update_fields=["threat_count", "risk_score", "updated_at"])
+        return
+    worst = max((t["severity"] for t in threats), key=lambda s: SEVERITY_RANK.get(s, 0))
+    types = {t["threat_type"] for t in threats}
+    confidence = max(t["confidence"] for t in threats)
+    incident.severity = worst
+    incident.threat_count = len(threats)
+    incident.mitre_techniques = sorted({m for t in threats for m in t["mitre_techniques"]})
+    incident.first_seen_at = min(t["first_seen_at"] for t in threats)
+    incident.last_seen_at = max(t["last_seen_at"] for t in threats)
+    incident.risk_score = min(
+        100, RISK_BASE.get(worst, 20) + 5 * (len(types) - 1) + int(10 * confidence + 0.5)
+    )
+    incident.save()
+
+
+def threats_upsert(
+    *, organization, candidates: list[Candidate], synthetic: bool = False, sensor_name: str = ""
+) -> tuple[list[Threat], list[Threat]]:
+    """Create a threat per candidate, or extend the open threat of the same rule and source within
+    the dedupe window. Returns (created, updated)."""
+    created: list[Threat] = []
+    updated: list[Threat] = []
+    if not candidates:
+        return created, updated
+    window = timedelta(seconds=settings.DETECTION_THREAT_DEDUPE_SECONDS)
+    costs = cost_model_for(organization)
+    now = timezone.now()
+    keys = {f"{c.key}|{c.source_ip or '-'}" for c in candidates}
+    # One query for every open threat these candidates may extend (the latest per key wins).
+    open_threats: dict[str, Threat] = {}
+    for start in range(0, len(keys), 500):
+        chunk = sorted(keys)[start : start + 500]
+        for found in (
+            Threat.objects.for_organization(organization)
+            .select_for_update(of=("self",))
+            .select_related("incident")
+            .filter(dedupe_key__in=chunk, status__in=OPEN_STATUSES)
+            .order_by("last_seen_at")
+        ):
+            open_threats[found.dedupe_key] = found
+    links: list[Any] = []
+    to_save: list[Threat] = []
+    touched_incidents: dict[Any, Incident] = {}
+    through = Threat.events.through
+    for candidate in candidates:
+        dedupe_key = f"{candidate.key}|{candidate.source_ip or '-'}"
+        event_ids = [e["id"] for e in candidate.events if e.get("id")]
+        existing = open_threats.get(dedupe_key)
+        if existing is not None and existing.last_seen_at < candidate.first_ts - window:
+            existing = None
+        iocs = iocs_of(candidate.events, candidate.extra_iocs)
+        if existing is not None:
+            existing.iocs = {k: sorted(set(existing.iocs.get(k, [])) | set(v)) for k, v in iocs.items()}
+            room = max(0, MAX_LINKED_EVENTS - existing.event_count)
+            existing.event_count += len(candidate.events)
+            existing.last_seen_at = max(existing.last_seen_at, candidate.last_ts)
+            existing.first_seen_at = min(existing.first_seen_at, candidate.first_ts)
+            # One rolling "threat_updated" entry keeps the timeline short however long the attack runs.
+            timeline = list(existing.timeline)
+            previous = timeline[-1] if timeline and timeline[-1].get("event") == "threat_updated" else None
+            total = len(candidate.events) + (previous or {}).get("new_events", 0)
+            if previous is not None:
+                timeline.pop()
+            timeline.append(_timeline_entry(now, "threat_updated", agent="detector", new_events=total))
+            existing.timeline = timeline
+            existing.updated_at = now
+            if existing not in to_save:
+                to_save.append(existing)
+            links.extend(through(threat_id=existing.pk, event_id=event_id) for event_id in event_ids[:room])
+            updated.append(existing)
+            incident = existing.incident if existing.incident_id else None
+            if incident is not None:
+                # The threat was already counted in its incident: only the incident's span moves.
+                incident.last_seen_at = max(incident.last_seen_at, existing.last_seen_at)
+                incident.first_seen_at = min(incident.first_seen_at, existing.first_seen_at)
+                incident.updated_at = now
+                touched_incidents[incident.pk] = incident
+            continue
+        threat = Threat(
+            organization=organization,
+            human_id=next_human_id(organization=organization, prefix="THR", year=now.year),
+            threat_type=candidate.threat_type,
+            title=candidate.title[:300],
+            severity=candidate.severity,
+            confidence=round(candidate.confidence, 3),
+            mitre_techniques=candidate.techniques,
+            source_ip=candidate.source_ip,
+            target=_target(candidate.events, sensor_name)[:300],
+            iocs=iocs,
+            recommended_actions=candidate.recommended_actions,
+            impact_usd=costs.impact(
+                severity=candidate.severity,
+                threat_type=candidate.threat_type,
+                confidence=candidate.confidence,
+            ),
+            raw_log="\n".join(str(e.get("raw", "")) for e in candidate.events[:5])[:20000],
+            timeline=[_timeline_entry(now, "threat_detected", agent="detector", rule=candidate.title)],
+            rule_id=candidate.rule_id,
+            indicator=candidate.indicator,
+            detector=candidate.detector,
+            dedupe_key=dedupe_key[:400],
+            event_count=len(candidate.events),
+            synthetic=synthetic,
+            first_seen_at=candidate.first_ts,
+            last_seen_at=candidate.last_ts,
+            detected_at=now,
+        )
+        threat.save()
+        links.extend(
+            through(threat_id=threat.pk, event_id=event_id) for event_id in event_ids[:MAX_LINKED_EVENTS]
+        )
+        open_threats[dedupe_key] = threat
+        incident_attach(threat=threat)
+        _publish_threat(threat)
+        created.append(threat)
+        if candidate.rule_id:
+            DetectionRule.objects.for_organization(organization).filter(pk=candidate.rule_id).update(
+                threats_created=F("threats_created") + 1
+            )
+    if to_save:
+        _threats_save_progress(to_save)
+    if links:
+        through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+    fresh = {t.incident_id for t in created}
+    stale = [i for pk, i in touched_incidents.items() if pk not in fresh]
+    if stale:
+        Incident.objects.for_organization(organization).bulk_update(
+            stale, ["last_seen_at", "first_seen_at", "updated_at"], batch_size=200
+        )
+    return created, updated
+
+
+PROGRESS_FIELDS = ("iocs", "event_count", "last_seen_at", "first_seen_at", "timeline", "updated_at")
+
+
+def _threats_save_progress(threats: list[Threat]) -> None:
+    """Write the fields an ongoing attack moves, for many threats in one executemany: Django's
+    bulk_update builds a CASE expression per field and row, which dominated detection batches."""
+    fields: list[Any] = [Threat._meta.get_field(name) for name in PROGRESS_FIELDS]
+    table = connection.ops.quote_name(Threat._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    key: Any = Threat._meta.pk
+    tenant: Any = Threat._meta.get_field("organization")
+    rows = [
+        [
+            *(f.get_db_prep_save(getattr(threat, f.attname), connection) for f in fields),
+            key.get_db_prep_value(threat.pk, connection),
+            tenant.get_db_prep_save(threat.organization_id, connection),
+        ]
+        for threat in threats
+    ]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s AND {quote('organization_id')} = %s",  # noqa: S608
+            rows,
+        )
+
+
+VERDICT_STATUS = {"confirmed": ThreatStatus.MITIGATED, "false_positive": ThreatStatus.FALSE_POSITIVE}
+
+
+@transaction.atomic
+def threat_verdict(*, threat: Threat, verdict: str, actor=None, request=None) -> Threat:
+    """An analyst's verdict: confirmed (the threat was real; status mitigated) or false_positive.
+    Feeds the rule's counters, so its precision shows in the API."""
+    if verdict not in VERDICT_STATUS:
+        raise ApplicationError(ErrorCode.VALIDATION_ERROR, "verdict is confirmed or false_positive.")
+    previous = threat.status
+    new_status = VERDICT_STATUS[verdict]
+    if previous == new_status:
+        return threat
+    now = timezone.now()
+    threat.status = new_status
+    threat.mitigated_at = now if new_status == ThreatStatus.MITIGATED else None
+    who = getattr(actor, "email", "") or ""
+    threat.timeline = [*threat.timeline, _timeline_entry(now, f"verdict_{verdict}", user=who)]
+    threat.save()
+    if threat.rule_id:
+        rules = DetectionRule.objects.for_organization(threat.organization_id).filter(pk=threat.rule_id)
+        changes: dict[str, Any] = {}
+        if previous == ThreatStatus.MITIGATED:
+            changes["threats_confirmed"] = F("threats_confirmed") - 1
+        if previous == ThreatStatus.FALSE_POSITIVE:
+            changes["false_positives"] = F("false_positives") - 1
+        if new_status == ThreatStatus.MITIGATED:
+            changes["threats_confirmed"] = F("threats_confirmed") + 1
+        else:
+            changes["false_positives"] = F("false_positives") + 1
+        rules.update(**changes)
+    if threat.incident_id:
+        incident_refresh(incident=threat.incident)  # type: ignore[arg-type]
+    audit_record(
+        action=f"threat.{verdict}",
+        organization=threat.organization,
+        actor=actor,
+        target=threat,
+        request=request,
+        metadata={"previous_status": previous},
+    )
+    if new_status == ThreatStatus.MITIGATED:
+        realtime.publish(
+            threat.organization,
+            "threat_mitigated",
+            {"threat_id": threat.human_id, "severity": threat.severity, "timestamp": now.isoformat()},
+        )
+    return threat
+
+
+@transaction.atomic
+def cost_model_update(*, organization, severity_costs=None, type_multipliers=None, actor=None, request=None):
+    model = cost_model_for(organization)
+    if severity_costs is not None:
+        model.severity_costs = {**model.severity_costs, **severity_costs}
+    if type_multipliers is not None:
+        model.type_multipliers = {**model.type_multipliers, **type_multipliers}
+    model.save()
+    audit_record(
+        action="cost_model.updated", organization=organization, actor=actor, target=model, request=request
+    )
+    return model
