@@ -6,6 +6,8 @@ from organizations.models import Membership, Role
 # Roles a client may name: Palisade's four, plus the seeds' spellings (a `developer` is an editor).
 ROLE_INPUT_CHOICES = [*Role.values, "developer", "member", "analyst"]
 
+INVITE_STATUS_CHOICES = ["pending", "accepted", "revoked", "expired"]
+
 # ---- People -------------------------------------------------------------------------------
 
 
@@ -278,7 +280,7 @@ class InviteInputSerializer(serializers.Serializer):
 
 
 class InviteOutputSerializer(serializers.ModelSerializer):
-    status = serializers.ChoiceField(choices=["pending", "accepted", "revoked", "expired"], read_only=True)
+    status = serializers.ChoiceField(choices=INVITE_STATUS_CHOICES, read_only=True)
     invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
 
     class Meta:

@@ -54,6 +54,10 @@ def prepare_database():
         # Members never sign in during the run: an unusable password saves 29 Argon2 hashes.
         user = User.objects.create_user(email=f"member{n}@example.com", password=None)
         membership_create(organization=organization, user=user, role=Role.VIEWER)
+    # Enterprise: unlimited API calls and the highest request rate, so the plan is not what is measured.
+    from billing.services.plan_changes import subscription_change_plan
+
+    subscription_change_plan(organization=organization, new_plan="enterprise", actor=admin)
     membership = admin.memberships.get()
     return Context(
         access_token=tokens_for(user=admin, membership=membership)["access_token"],

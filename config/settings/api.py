@@ -66,6 +66,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "organizations.models.Role.choices",
         "RoleInputEnum": "accounts.serializers.ROLE_INPUT_CHOICES",
+        "InviteStatusEnum": "accounts.serializers.INVITE_STATUS_CHOICES",
         "TeamRoleEnum": "organizations.models.TeamRole.choices",
         "SubscriptionStatusEnum": "billing.models.SubscriptionStatus.choices",
     },

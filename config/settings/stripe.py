@@ -6,6 +6,7 @@ and Stripe's webhooks (signed with STRIPE_WEBHOOK_SECRET) drive the subscription
 """
 
 from config.env import env
+from config.settings.api import REST_FRAMEWORK as _API_REST_FRAMEWORK
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLIC_KEY = env.str("STRIPE_PUBLIC_KEY", default="")
@@ -30,3 +31,12 @@ DJSTRIPE_SUBSCRIBER_CUSTOMER_KEY = ""
 
 # Days a past_due subscription keeps its plan's limits before the free plan's apply.
 BILLING_PAST_DUE_GRACE_DAYS = env.int("BILLING_PAST_DUE_GRACE_DAYS", default=7)
+
+# Every organization request is an API call of its plan (counted, refused past the day's quota).
+REST_FRAMEWORK = {
+    **_API_REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.api.ratelimit.RateGroupThrottle",
+        "billing.throttling.ApiCallQuotaThrottle",
+    ],
+}

@@ -182,3 +182,14 @@ def test_usage_endpoint_shows_counters_and_limits(client_a, org_a):
     assert lines[("api_calls", "day")]["limit"] == 1000
     assert lines[("ingested_events", "cycle")]["limit"] is None
     assert body["usage_over_pending_plan"] == []
+
+
+def test_api_calls_count_and_stop_at_the_days_allowance(org_a, admin_a):
+    subscription = subscription_of(org_a)
+    Plan.objects.filter(pk=subscription.plan_id).update(api_calls_per_day=3)
+    client = client_for(admin_a)
+    assert [client.get("/api/v1/teams").status_code for _ in range(4)] == [200, 200, 200, 429]
+    refused = client.get("/api/v1/teams")
+    assert refused.json()["error"]["code"] == "RATE_LIMITED"
+    counted = UsageCounter.objects.for_organization(org_a).filter(resource="api_calls", window="day").get()
+    assert counted.count == 3
