@@ -15,6 +15,7 @@ from django.utils import timezone
 import realtime
 from config.api.errors import ApplicationError, ErrorCode
 from incidents.detection.models import DetectionRule
+from incidents.signals import incident_saved
 from incidents.threats.models import (
     SEVERITY_RANK,
     CostModel,
@@ -184,6 +185,11 @@ def incident_attach(*, threat: Threat) -> Incident:
             "source_ip": incident.source_ip,
             "threat_id": threat.human_id,
         },
+    )
+    transaction.on_commit(
+        lambda: incident_saved.send(
+            sender=Incident, organization=organization, incident=incident, created=created
+        )
     )
     return incident
 
