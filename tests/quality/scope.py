@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 
 # Apps whose endpoints the gates hold to account by default. Add an app here when it lands.
-LANDED_APPS = ("config", "organizations", "accounts", "metrics", "ai", "realtime", "incidents")
+LANDED_APPS = ("config", "organizations", "accounts", "metrics", "ai", "realtime", "incidents", "billing")
 
 
 def covered_apps() -> tuple[str, ...] | None:
