@@ -69,4 +69,5 @@ def login(ctx: Context) -> Request:
     )
 
 
-from bench import rows_ingest  # noqa: E402, F401  (ingestion and detection rows register themselves)
+# The other rows register themselves on import (after `row` exists, hence at the bottom).
+from bench import rows_analytics, rows_ingest  # noqa: E402, F401

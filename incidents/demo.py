@@ -1,5 +1,6 @@
 """Demo data for the demo organization: a honeypot sensor, the real Cowrie capture run through ingest
-and detection, a few web and auth.log lines, and one threat-intelligence indicator. Idempotent."""
+and detection, a few web and auth.log lines, one threat-intelligence indicator, and the riskiest
+incident under investigation (assigned, commented, analysed). Idempotent."""
 
 import json
 from pathlib import Path
@@ -46,3 +47,23 @@ def load(*, organization, admin) -> None:
     for result in batches:
         # Run now (the enqueued task finds the batch done and leaves it): the demo is ready when this returns.
         batch_detect(organization_id=organization.pk, batch_id=result.batch.pk)
+    _workspace(organization=organization, admin=admin)
+
+
+def _workspace(*, organization, admin) -> None:
+    """The riskiest incident is being investigated by the admin, with a note and an AI analysis."""
+    from incidents.threats.models import Incident
+    from incidents.workspace.analysis import incident_ai_analysis
+    from incidents.workspace.services import incident_assign, incident_comment_add, incident_status_change
+
+    incident = Incident.objects.for_organization(organization).order_by("-risk_score", "human_id").first()
+    if incident is None:
+        return
+    incident_status_change(
+        incident=incident, status="investigating", actor=admin, note="Demo: triage started"
+    )
+    incident_assign(incident=incident, assignee_id=admin.pk, actor=admin)
+    incident_comment_add(
+        incident=incident, body="Honeypot session with a malware download; block the source.", actor=admin
+    )
+    incident_ai_analysis(incident=incident, user=admin)

@@ -29,5 +29,6 @@ _ENUMS.update(
         "IngestBatchStatusEnum": "incidents.ingest.models.BatchStatus",
         "SensorKindEnum": "incidents.ingest.models.SourceType",
         "RuleKindEnum": "incidents.detection.models.RuleKind",
+        "IncidentStatusEnum": "incidents.threats.models.IncidentStatus",
     }
 )

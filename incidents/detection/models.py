@@ -84,7 +84,11 @@ class RuleException(OrganizationScopedModel):
 
 
 class CorrelationHit(OrganizationScopedModel):
-    """A base-rule hit that feeds a correlation rule, kept so windows span batches and processes."""
+    """Base-rule hits that feed a correlation rule, kept so windows span batches and processes.
+
+    One row sums the hits of one (correlation, group, rule, value) within a bucket of a twentieth of
+    the correlation's timespan: `weight` is their summed weight, `timestamp` and `event` those of the
+    bucket's latest hit (see incidents.detection.services._store_feeds)."""
 
     id = models.BigAutoField(primary_key=True)
     correlation_id = models.CharField(max_length=64)

@@ -29,4 +29,11 @@ class IncidentPayload(serializers.Serializer):
     risk_score = serializers.IntegerField(min_value=0, max_value=100)
     threat_count = serializers.IntegerField(min_value=0)
     source_ip = serializers.IPAddressField(allow_null=True)
-    threat_id = serializers.CharField(max_length=64)
+    threat_id = serializers.CharField(max_length=64, required=False, help_text="The threat that joined.")
+    status = serializers.CharField(max_length=20, required=False)
+    change = serializers.CharField(
+        max_length=20,
+        required=False,
+        help_text="status, assignment or merge (changes made in the workspace).",
+    )
+    assignee = serializers.EmailField(allow_null=True, required=False)

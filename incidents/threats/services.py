@@ -16,12 +16,12 @@ import realtime
 from config.api.errors import ApplicationError, ErrorCode
 from incidents.detection.models import DetectionRule
 from incidents.signals import incident_saved
+from incidents.threats.correlation import incident_to_join, observables_record
 from incidents.threats.models import (
     SEVERITY_RANK,
     CostModel,
     IdentifierSequence,
     Incident,
-    IncidentStatus,
     Threat,
     ThreatStatus,
 )
@@ -79,10 +79,16 @@ def iocs_of(events: list[dict[str, Any]], extra: dict[str, set[str]] | None = No
     domains: set[str] = set()
     hashes: set[str] = set()
     urls: set[str] = set()
+    users: set[str] = set()
+    sessions: set[str] = set()
     for event in events:
         if event.get("src_ip"):
             ips.add(event["src_ip"])
         fields = event.get("fields") or {}
+        if event.get("user"):
+            users.add(str(event["user"])[:200])
+        if fields.get("session"):
+            sessions.add(str(fields["session"])[:200])
         for key in ("sha256", "md5"):
             if fields.get(key):
                 hashes.add(str(fields[key]))
@@ -102,7 +108,14 @@ def iocs_of(events: list[dict[str, Any]], extra: dict[str, set[str]] | None = No
                 domains.add(host)
     for kind, values in (extra or {}).items():
         {"ips": ips, "domains": domains, "hashes": hashes, "urls": urls}[kind].update(values)
-    return {"ips": sorted(ips), "domains": sorted(domains), "hashes": sorted(hashes), "urls": sorted(urls)}
+    return {
+        "ips": sorted(ips),
+        "domains": sorted(domains),
+        "hashes": sorted(hashes),
+        "urls": sorted(urls),
+        "users": sorted(users)[:50],
+        "sessions": sorted(sessions)[:50],
+    }
 
 
 def _target(events: list[dict[str, Any]], sensor_name: str = "") -> str:
@@ -141,23 +154,19 @@ def _publish_threat(threat: Threat) -> None:
     )
 
 
-def incident_attach(*, threat: Threat) -> Incident:
-    """Put a threat into its source's open incident within the window, or open one."""
+# Incidents a detection batch attached threats to, announced once each after the batch:
+# incident pk -> (incident, created by this batch, the first threat that joined it).
+PendingAnnouncements = dict[Any, tuple[Incident, bool, Threat]]
+
+
+def incident_attach(*, threat: Threat, pending: PendingAnnouncements | None = None) -> Incident:
+    """Put a threat into its source's open incident within the window, or open one.
+
+    Announces the incident (realtime event, incident_saved) at once, or, given `pending`, records it
+    there so a batch announces each incident once however many of its threats joined it."""
     organization = threat.organization
-    window = timedelta(seconds=settings.DETECTION_INCIDENT_WINDOW_SECONDS)
-    incident = None
-    if threat.source_ip:
-        incident = (
-            Incident.objects.for_organization(organization)
-            .select_for_update()
-            .filter(
-                source_ip=threat.source_ip,
-                status=IncidentStatus.OPEN,
-                last_seen_at__gte=threat.first_seen_at - window,
-            )
-            .order_by("-last_seen_at")
-            .first()
-        )
+    # Threats sharing a source ip, file hash or honeypot session within the window share an incident.
+    incident = incident_to_join(threat=threat)
     created = incident is None
     if incident is None:
         incident = Incident(
@@ -172,7 +181,19 @@ def incident_attach(*, threat: Threat) -> Incident:
         incident.save()
     threat.incident = incident
     threat.save(update_fields=["incident", "updated_at"])
+    observables_record(incident=incident, threat=threat)
     incident_refresh(incident=incident)
+    if pending is None:
+        incident_announce(incident=incident, created=created, threat=threat)
+    else:
+        first = pending.get(incident.pk)
+        pending[incident.pk] = (incident, created or bool(first and first[1]), first[2] if first else threat)
+    return incident
+
+
+def incident_announce(*, incident: Incident, created: bool, threat: Threat) -> None:
+    """incident_created / incident_updated to sockets and webhooks, and incident_saved on commit."""
+    organization = incident.organization
     realtime.publish(
         organization,
         "incident_created" if created else "incident_updated",
@@ -191,7 +212,6 @@ def incident_attach(*, threat: Threat) -> Incident:
             sender=Incident, organization=organization, incident=incident, created=created
         )
     )
-    return incident
 
 
 def incident_refresh(*, incident: Incident) -> None:
@@ -224,6 +244,16 @@ def incident_refresh(*, incident: Incident) -> None:
     incident.save()
 
 
+def candidates_above_floor(*, organization, candidates: list[Candidate]) -> list[Candidate]:
+    """The organization's sensitivity decides the confidence below which a detection raises no threat."""
+    if not candidates:
+        return candidates
+    from incidents.threats.selectors import detection_settings
+
+    floor = detection_settings(organization).confidence_floor
+    return [c for c in candidates if c.confidence >= floor]
+
+
 def threats_upsert(
     *, organization, candidates: list[Candidate], synthetic: bool = False, sensor_name: str = ""
 ) -> tuple[list[Threat], list[Threat]]:
@@ -231,6 +261,7 @@ def threats_upsert(
     the dedupe window. Returns (created, updated)."""
     created: list[Threat] = []
     updated: list[Threat] = []
+    candidates = candidates_above_floor(organization=organization, candidates=candidates)
     if not candidates:
         return created, updated
     window = timedelta(seconds=settings.DETECTION_THREAT_DEDUPE_SECONDS)
@@ -251,6 +282,7 @@ def threats_upsert(
             open_threats[found.dedupe_key] = found
     links: list[Any] = []
     to_save: list[Threat] = []
+    new_threats: list[tuple[Threat, list[Any]]] = []
     touched_incidents: dict[Any, Incident] = {}
     through = Threat.events.through
     for candidate in candidates:
@@ -289,7 +321,6 @@ def threats_upsert(
             continue
         threat = Threat(
             organization=organization,
-            human_id=next_human_id(organization=organization, prefix="THR", year=now.year),
             threat_type=candidate.threat_type,
             title=candidate.title[:300],
             severity=candidate.severity,
@@ -316,18 +347,17 @@ def threats_upsert(
             last_seen_at=candidate.last_ts,
             detected_at=now,
         )
-        threat.save()
-        links.extend(
-            through(threat_id=threat.pk, event_id=event_id) for event_id in event_ids[:MAX_LINKED_EVENTS]
-        )
+        new_threats.append((threat, event_ids))
         open_threats[dedupe_key] = threat
-        incident_attach(threat=threat)
-        _publish_threat(threat)
-        created.append(threat)
-        if candidate.rule_id:
-            DetectionRule.objects.for_organization(organization).filter(pk=candidate.rule_id).update(
-                threats_created=F("threats_created") + 1
-            )
+    if new_threats:
+        created = _threats_create(organization=organization, fresh=new_threats, year=now.year)
+        links.extend(
+            through(threat_id=threat.pk, event_id=event_id)
+            for threat, event_ids in new_threats
+            for event_id in event_ids[:MAX_LINKED_EVENTS]
+        )
+    new_ids = {threat.pk for threat in created}
+    to_save = [threat for threat in to_save if threat.pk not in new_ids]
     if to_save:
         _threats_save_progress(to_save)
     if links:
@@ -339,6 +369,51 @@ def threats_upsert(
             stale, ["last_seen_at", "first_seen_at", "updated_at"], batch_size=200
         )
     return created, updated
+
+
+def human_ids_reserve(*, organization, prefix: str, year: int, count: int) -> list[str]:
+    """`count` consecutive human ids (THR-2026-0042 ...) with one locked counter update."""
+    with transaction.atomic():
+        sequence = (
+            IdentifierSequence.objects.for_organization(organization)
+            .select_for_update()
+            .filter(prefix=prefix, year=year)
+            .first()
+        )
+        if sequence is None:
+            sequence = IdentifierSequence.objects.create(organization=organization, prefix=prefix, year=year)
+        first = sequence.value + 1
+        sequence.value += count
+        sequence.save(update_fields=["value", "updated_at"])
+    return [f"{prefix}-{year}-{value:04d}" for value in range(first, first + count)]
+
+
+def _threats_create(*, organization, fresh: list[tuple[Threat, list[Any]]], year: int) -> list[Threat]:
+    """Insert a batch's new threats at once, put each into its incident, and announce every
+    incident once; rule counters move by one update per rule."""
+    threats = [threat for threat, _event_ids in fresh]
+    for threat, human_id in zip(
+        threats,
+        human_ids_reserve(organization=organization, prefix="THR", year=year, count=len(threats)),
+        strict=True,
+    ):
+        threat.human_id = human_id
+    Threat.objects.bulk_create(threats)
+    pending: PendingAnnouncements = {}
+    for threat in threats:
+        incident_attach(threat=threat, pending=pending)
+        _publish_threat(threat)
+    for incident, incident_created, first in pending.values():
+        incident_announce(incident=incident, created=incident_created, threat=first)
+    per_rule: dict[Any, int] = {}
+    for threat in threats:
+        if threat.rule_id:
+            per_rule[threat.rule_id] = per_rule.get(threat.rule_id, 0) + 1
+    for rule_id, count in per_rule.items():
+        DetectionRule.objects.for_organization(organization).filter(pk=rule_id).update(
+            threats_created=F("threats_created") + count
+        )
+    return threats
 
 
 PROGRESS_FIELDS = ("iocs", "event_count", "last_seen_at", "first_seen_at", "timeline", "updated_at")

@@ -6,7 +6,8 @@ from incidents.detection.rules import exception_create, rule_create
 from incidents.detection.services import batch_detect
 from incidents.ingest.services import events_ingest, sensor_create
 from incidents.intel.models import Indicator
-from incidents.models import Threat
+from incidents.models import Incident, Threat
+from incidents.simulation.services import simulation_start
 from tests.quality.resources import Tenant, resource
 
 _serial = itertools.count(1)
@@ -94,3 +95,37 @@ def indicator(tenant: Tenant) -> dict:
         organization=tenant.organization, type="domain", value=f"probe-{next(_serial)}.example", confidence=50
     )
     return {"id": created.pk}
+
+
+def _incident(tenant: Tenant) -> str:
+    n = next(_serial)
+    ip = f"203.0.{n // 250 % 250}.{n % 250 + 1}"
+    line = f'{ip} - - [22/Nov/2026:10:01:00 +0000] "GET /?id=1%27%20UNION%20SELECT%20{n}-- HTTP/1.1" 200 1 "-" "-"'
+    result = events_ingest(
+        organization=tenant.organization, items=[line], default_source="web", endpoint="ingest/multi"
+    )
+    batch_detect(organization_id=tenant.organization.pk, batch_id=result.batch.pk)
+    return Incident.objects.for_organization(tenant.organization).get(source_ip=ip).human_id
+
+
+@resource("/api/v1/incidents/{id}")
+def incident(tenant: Tenant) -> dict:
+    return {"id": _incident(tenant)}
+
+
+@resource("/api/v1/incidents/real/{id}")
+def real_incident(tenant: Tenant) -> dict:
+    """Populates GET incidents/real (no operation lives under this template)."""
+    return {"id": _incident(tenant)}
+
+
+@resource("/api/v1/simulate-attack/{id}")
+def simulation(tenant: Tenant) -> dict:
+    created = simulation_start(
+        organization=tenant.organization,
+        attack_type="sql_injection",
+        target="quality-probe",
+        intensity="low",
+        actor=tenant.admin.user,
+    )
+    return {"id": created.human_id}

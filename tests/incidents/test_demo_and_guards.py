@@ -19,10 +19,34 @@ def test_demo_data_loads_once(org_a, admin_a):
     assert Threat.objects.for_organization(org_a).count() == threats
     assert Sensor.objects.for_organization(org_a).count() == 1
     assert Event.objects.for_organization(org_a).count() == 85
+    investigated = Incident.objects.for_organization(org_a).get(status="investigating")
+    assert investigated.assignee == admin_a.user
+    assert investigated.ai_analysis["provider"] == "local"
 
 
 def test_incidents_routes_are_tenant_guarded():
     assert [r for r in unguarded_routes() if "ingest" in r or "threat" in r or "detect" in r] == []
+    workspace = (
+        "incidents",
+        "analytics",
+        "simulate-attack",
+        "honeypot",
+        "sources",
+        "telemetry",
+        "settings/",
+        "adaptive",
+    )
+    assert [r for r in unguarded_routes() if any(w in r for w in workspace)] == []
+
+
+def test_an_incident_change_page_renders(admin_client, org_a, client_a):
+    from tests.incidents.workspace_helpers import incident_from
+
+    incident = incident_from(org_a, "198.51.100.5")
+    client_a.post(f"/api/v1/incidents/{incident.human_id}/status", {"status": "investigating"})
+    page = admin_client.get(f"/admin/incidents/incident/{incident.pk}/change/")
+    assert page.status_code == 200
+    assert b"status_changed" in page.content
 
 
 @pytest.mark.parametrize(
@@ -34,6 +58,10 @@ def test_incidents_routes_are_tenant_guarded():
         "/admin/incidents/sensor/",
         "/admin/incidents/indicator/",
         "/admin/incidents/incident/",
+        "/admin/incidents/incidentcomment/",
+        "/admin/incidents/incidentobservable/",
+        "/admin/incidents/detectionsettings/",
+        "/admin/incidents/attacksimulation/",
     ],
 )
 def test_admin_pages_render(admin_client, path, client_a, sensor_a):

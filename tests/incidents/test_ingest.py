@@ -197,6 +197,62 @@ class TestDetectionThroughIngest:
         assert threat.threat_type == "brute_force_attack"
         assert Incident.objects.for_organization(org_a).count() == 1
 
+    def test_hits_are_stored_as_buckets_and_still_carry_a_window(self, sensor_a, org_a, run_detection):
+        from incidents.models import CorrelationHit
+
+        lines = [
+            f"Nov 22 09:10:{n:02d} web01 sshd[7{n:03d}]: Failed password for root from 198.51.100.31 port {53000 + n} ssh2"
+            for n in range(9)
+        ]
+        run_detection(lambda: sensor_a.post(MULTI, {"source_type": "sshd", "events": lines}))
+        assert not Threat.objects.for_organization(org_a).exists()
+        brute = CorrelationHit.objects.for_organization(org_a).filter(
+            correlation_id="5b0c3d0e-1f3a-4a51-9a61-0d7f7c2a1004"
+        )
+        # nine failures within one 15-second bucket of the 5-minute window: one row of weight 9
+        assert [(h.group_key, h.weight) for h in brute] == [("src_ip=198.51.100.31", 9)]
+        tenth = (
+            "Nov 22 09:12:00 web01 sshd[7999]: Failed password for root from 198.51.100.31 port 53999 ssh2"
+        )
+        run_detection(lambda: sensor_a.post(MULTI, {"source_type": "sshd", "events": [tenth]}))
+        threat = Threat.objects.for_organization(org_a).get()
+        assert threat.threat_type == "brute_force_attack"
+
+    def test_a_window_across_batches_expires_with_its_timespan(self, sensor_a, org_a, run_detection):
+        lines = [
+            f"Nov 22 09:20:{n:02d} web01 sshd[7{n:03d}]: Failed password for root from 198.51.100.32 port {53000 + n} ssh2"
+            for n in range(9)
+        ]
+        run_detection(lambda: sensor_a.post(MULTI, {"source_type": "sshd", "events": lines}))
+        late = "Nov 22 09:26:00 web01 sshd[7999]: Failed password for root from 198.51.100.32 port 53999 ssh2"
+        run_detection(lambda: sensor_a.post(MULTI, {"source_type": "sshd", "events": [late]}))
+        assert not Threat.objects.for_organization(org_a).exists()  # the nine left the 5 minutes
+
+    def test_a_batch_announces_each_incident_once(self, sensor_a, org_a, run_detection):
+        from realtime.models import Event as RealtimeEvent
+
+        web = [
+            f'198.51.100.45 - - [22/Nov/2026:09:30:{n:02d} +0000] "GET {path} HTTP/1.1" 200 99 "-" "sqlmap/1.7"'
+            for n, path in enumerate(
+                [
+                    "/p.php?id=1%27%20UNION%20SELECT%201,2--",
+                    "/dl?f=../../../etc/passwd",
+                    "/s?q=%3Cscript%3Ealert(1)%3C/script%3E",
+                ]
+            )
+        ]
+        run_detection(lambda: sensor_a.post(MULTI, {"source_type": "apache", "events": web}))
+        threats = Threat.objects.for_organization(org_a)
+        assert threats.count() == 4  # injection, traversal, xss, scanner
+        assert len({t.human_id for t in threats}) == 4
+        assert threats.values("incident").distinct().count() == 1
+        published = list(RealtimeEvent.objects.for_organization(org_a).values_list("event_type", flat=True))
+        assert published.count("threat_detected") == 4
+        assert published.count("incident_created") == 1
+        assert "incident_updated" not in published
+        incident = Incident.objects.for_organization(org_a).get()
+        assert incident.threat_count == 4
+
     def test_openssh_and_pam_failures_both_count(self, sensor_a, org_a, run_detection):
         pam = [
             f"Nov 22 08:40:{n:02d} db01 sshd[6{n:03d}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 "

@@ -5,7 +5,8 @@ tenant and returns the path parameters that address it. It serves every operatio
 template (`/teams/{id}`, `/teams/{id}/members`, ...), and the list at the template minus its
 last parameter (`/teams`) grows by one row per call, which is what the query budgets need.
 
-Apps add their own creators in `tests/<app>/quality_resources.py` (imported automatically),
+Apps add their own creators in `tests/<app>/quality_resources.py` (nested apps: `tests/<app>/<sub>/`;
+imported automatically),
 so a new endpoint is covered by adding one function next to its own tests. An operation with a
 path parameter and no creator makes the cross-tenant probe fail, unless UNPROBED names it with
 a reason.
@@ -108,8 +109,9 @@ def populator_for(op: Operation) -> Creator | None:
 
 def _discover() -> None:
     tests_dir = Path(__file__).resolve().parent.parent
-    for module in sorted(tests_dir.glob("*/quality_resources.py")):
-        importlib.import_module(f"tests.{module.parent.name}.quality_resources")
+    for module in sorted(tests_dir.rglob("quality_resources.py")):
+        dotted = ".".join(module.relative_to(tests_dir).with_suffix("").parts)
+        importlib.import_module(f"tests.{dotted}")
 
 
 # ---- organizations --------------------------------------------------------------------------

@@ -50,11 +50,11 @@ class TestRegistry:
         }
 
     def test_two_apps_defining_one_name_differently_is_an_error(self, scratch_registry):
-        realtime.register_event_type("scan_completed", schema=ScanCompleted)
-        realtime.register_event_type("scan_completed", schema=ScanCompleted)  # same again: fine
+        realtime.register_event_type("probe_completed", schema=ScanCompleted)
+        realtime.register_event_type("probe_completed", schema=ScanCompleted)  # same again: fine
 
         with pytest.raises(ImproperlyConfigured):
-            realtime.register_event_type("scan_completed", schema=None)
+            realtime.register_event_type("probe_completed", schema=None)
 
     @pytest.mark.parametrize("name", ["Threat", "scan completed", "", "a..b", "1x"])
     def test_bad_event_type_names_are_refused(self, scratch_registry, name):
@@ -68,7 +68,7 @@ class TestRegistry:
     def test_rooms_parse_to_registered_kinds_only(self):
         assert registry.parse_room("team:7c1d").name == "team:7c1d"
         assert registry.parse_room("alerts").object_id is None
-        for bad in ["dashboard:1", "team:a/b", "Team:1", "", "x" * 200, 5]:
+        for bad in ["board:1", "team:a/b", "Team:1", "", "x" * 200, 5]:
             with pytest.raises(realtime.InvalidRoom):
                 registry.parse_room(bad)
 
@@ -76,11 +76,11 @@ class TestRegistry:
         def allow(*args):
             return True
 
-        realtime.register_room("dashboard", allow)
-        realtime.register_room("dashboard", allow)
+        realtime.register_room("board", allow)
+        realtime.register_room("board", allow)
 
         with pytest.raises(ImproperlyConfigured):
-            realtime.register_room("dashboard", lambda *a: False)
+            realtime.register_room("board", lambda *a: False)
 
 
 @pytest.mark.django_db
@@ -121,7 +121,7 @@ class TestPublish:
         with pytest.raises(realtime.InvalidEventPayload):
             realtime.publish(org_a, "threat_detected", ["not", "an", "object"])
         with pytest.raises(realtime.InvalidRoom):
-            realtime.publish(org_a, "threat_detected", {"threat_id": "T"}, rooms=["dashboard:1"])
+            realtime.publish(org_a, "threat_detected", {"threat_id": "T"}, rooms=["board:1"])
         with pytest.raises(realtime.InvalidRoom):
             realtime.publish(org_a, "threat_detected", {"threat_id": "T"}, rooms="alerts")
 
