@@ -5,3 +5,12 @@ class ScansConfig(AppConfig):
     name = "scans"
     verbose_name = "Scans"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        import realtime
+        from scans.events import ScanCompletedPayload
+
+        # `alert_triggered` is registered by realtime with the seeds' payload; ours fits it.
+        realtime.register_event_type(
+            "scan_completed", schema=ScanCompletedPayload, description="A code, prompt or PII scan finished."
+        )

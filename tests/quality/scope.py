@@ -12,7 +12,17 @@ import os
 from dataclasses import dataclass
 
 # Apps whose endpoints the gates hold to account by default. Add an app here when it lands.
-LANDED_APPS = ("config", "organizations", "accounts", "metrics", "ai", "realtime", "incidents", "billing")
+LANDED_APPS = (
+    "config",
+    "organizations",
+    "accounts",
+    "metrics",
+    "ai",
+    "realtime",
+    "incidents",
+    "billing",
+    "scans",
+)
 
 
 def covered_apps() -> tuple[str, ...] | None:

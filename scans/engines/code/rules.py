@@ -1,0 +1,360 @@
+"""Unsafe patterns in JavaScript/TypeScript, Go, Java, PHP and Ruby: a line-oriented rule engine.
+
+Each rule names the languages it applies to, a keyword that must occur in the file before its
+regex runs, and the CWE it maps to. Comment-only lines are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+EXTENSIONS = {
+    ".py": "python",
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".ts": "typescript",
+    ".tsx": "typescript",
+    ".go": "go",
+    ".java": "java",
+    ".kt": "java",
+    ".php": "php",
+    ".rb": "ruby",
+}
+LANGUAGE_ALIASES = {
+    "py": "python",
+    "python3": "python",
+    "js": "javascript",
+    "node": "javascript",
+    "nodejs": "javascript",
+    "ts": "typescript",
+    "golang": "go",
+    "kotlin": "java",
+}
+JS = ("javascript", "typescript")
+
+
+@dataclass(frozen=True)
+class CodeRule:
+    rule_id: str
+    finding_type: str
+    severity: str
+    languages: tuple[str, ...]
+    keyword: str
+    pattern: re.Pattern[str]
+    description: str
+    remediation: str
+    cwe: str
+
+
+def _rule(rule_id, finding_type, severity, languages, keyword, pattern, description, remediation, cwe):
+    return CodeRule(
+        rule_id,
+        finding_type,
+        severity,
+        tuple(languages),
+        keyword,
+        re.compile(pattern),
+        description,
+        remediation,
+        cwe,
+    )
+
+
+SQL_CONCAT = (
+    r"(?i:[\"'`]\s*(?:select\s.+\sfrom|insert\s+into|update\s+\w+\s+set|delete\s+from)\b[^\"'`]*[\"'`]\s*"
+    r"(?:\+|\.)\s*[\w$])"
+)
+
+RULES: tuple[CodeRule, ...] = (
+    _rule(
+        "js-eval",
+        "code_injection",
+        "high",
+        JS,
+        "eval",
+        r"(?<![\w.])eval\s*\(\s*(?![\"'`][^\"'`]*[\"'`]\s*\))",
+        "eval() of a non-literal value runs attacker-controlled code.",
+        "Never eval data; parse it (JSON.parse) or dispatch on an allow-list.",
+        "CWE-95",
+    ),
+    _rule(
+        "js-function-constructor",
+        "code_injection",
+        "high",
+        JS,
+        "Function",
+        r"\bnew\s+Function\s*\(",
+        "new Function() compiles a string into code.",
+        "Replace dynamic code with data-driven logic.",
+        "CWE-95",
+    ),
+    _rule(
+        "js-child-process-exec",
+        "command_injection",
+        "high",
+        JS,
+        "child_process",
+        r"(?:\b(?:child_process|cp|childProcess)\.|(?<![\w$.]))(?:exec|execSync)\s*\(\s*(?:`[^`]*\$\{|[^\"'`)\s][^,)]*|[\"'][^\"']*[\"']\s*\+)",
+        "A shell command is built from variables (child_process.exec runs it through a shell).",
+        "Use execFile/spawn with an argument array and no shell; validate inputs against an allow-list.",
+        "CWE-78",
+    ),
+    _rule(
+        "js-spawn-shell",
+        "command_injection",
+        "high",
+        JS,
+        "shell",
+        r"\bspawn(?:Sync)?\s*\([^)]*shell\s*:\s*true",
+        "spawn with shell: true runs the command through a shell.",
+        "Drop shell: true and pass arguments as an array.",
+        "CWE-78",
+    ),
+    _rule(
+        "js-sql-concat",
+        "sql_injection",
+        "high",
+        JS,
+        "",
+        SQL_CONCAT + r"|(?i:\.query\s*\(\s*`[^`]*(?:select|insert|update|delete)[^`]*\$\{)",
+        "An SQL statement is built by string concatenation or interpolation.",
+        "Use parameterised queries (placeholders) or the query builder's bindings.",
+        "CWE-89",
+    ),
+    _rule(
+        "js-weak-hash",
+        "weak_crypto",
+        "medium",
+        JS,
+        "createHash",
+        r"createHash\s*\(\s*[\"'](?:md5|sha1|md4)[\"']",
+        "MD5/SHA-1 are broken for security purposes.",
+        "Use SHA-256 or better; for passwords use scrypt/argon2/bcrypt.",
+        "CWE-327",
+    ),
+    _rule(
+        "js-unsafe-deserialize",
+        "unsafe_deserialization",
+        "high",
+        JS,
+        "unserialize",
+        r"\b(?:serialize\.|node-serialize.*)?unserialize\s*\(",
+        "node-serialize's unserialize() executes functions embedded in the data.",
+        "Exchange plain JSON and validate it against a schema.",
+        "CWE-502",
+    ),
+    _rule(
+        "js-inner-html",
+        "xss",
+        "medium",
+        JS,
+        "innerHTML",
+        r"\.(?:innerHTML|outerHTML)\s*[+]?=\s*[^;\n]*(?:[\"'`]\s*\+\s*[\w$(]|\+\s*[\"'`]|\$\{)",
+        "HTML built from values is assigned to innerHTML: cross-site scripting when a value is user data.",
+        "Use textContent, or sanitise with a vetted library (DOMPurify).",
+        "CWE-79",
+    ),
+    _rule(
+        "go-exec-shell",
+        "command_injection",
+        "high",
+        ("go",),
+        "exec.Command",
+        r"exec\.Command(?:Context)?\s*\((?:ctx,\s*)?\"(?:sh|bash|/bin/sh|/bin/bash|cmd|cmd\.exe)\"\s*,\s*\"(?:-c|/c)\"",
+        "A command runs through a shell with a built string.",
+        "Call the program directly with exec.Command(name, args...) and validate the arguments.",
+        "CWE-78",
+    ),
+    _rule(
+        "go-sql-sprintf",
+        "sql_injection",
+        "high",
+        ("go",),
+        "Sprintf",
+        r"(?i)(?:Query|QueryRow|Exec)(?:Context)?\s*\([^;]*fmt\.Sprintf\s*\(\s*\"[^\"]*(?:select|insert|update|delete)",
+        "An SQL statement is formatted with fmt.Sprintf.",
+        "Use placeholders ($1, ?) and pass the values as arguments.",
+        "CWE-89",
+    ),
+    _rule(
+        "go-sql-concat",
+        "sql_injection",
+        "high",
+        ("go",),
+        "",
+        SQL_CONCAT,
+        "An SQL statement is built by string concatenation.",
+        "Use placeholders ($1, ?) and pass the values as arguments.",
+        "CWE-89",
+    ),
+    _rule(
+        "go-weak-crypto",
+        "weak_crypto",
+        "medium",
+        ("go",),
+        "crypto/",
+        r"\"crypto/(?:md5|sha1|des|rc4)\"",
+        "A broken cryptographic primitive is imported.",
+        "Use crypto/sha256 or better, and AES-GCM for encryption.",
+        "CWE-327",
+    ),
+    _rule(
+        "go-tls-skip-verify",
+        "insecure_configuration",
+        "high",
+        ("go",),
+        "InsecureSkipVerify",
+        r"InsecureSkipVerify\s*:\s*true",
+        "TLS certificate verification is turned off.",
+        "Remove InsecureSkipVerify; trust the right CA instead.",
+        "CWE-295",
+    ),
+    _rule(
+        "java-runtime-exec",
+        "command_injection",
+        "high",
+        ("java",),
+        "exec",
+        r"Runtime\.getRuntime\(\)\.exec\s*\(\s*(?:[^\"\s)]|\"[^\"]*\"\s*\+)",
+        "Runtime.exec runs a command built from variables.",
+        "Use ProcessBuilder with a fixed program and separate, validated arguments.",
+        "CWE-78",
+    ),
+    _rule(
+        "java-object-input-stream",
+        "unsafe_deserialization",
+        "high",
+        ("java",),
+        "ObjectInputStream",
+        r"new\s+ObjectInputStream\s*\(|\.readObject\s*\(\s*\)",
+        "Java native deserialization of untrusted data leads to remote code execution.",
+        "Exchange JSON with a schema, or use an ObjectInputFilter allow-list.",
+        "CWE-502",
+    ),
+    _rule(
+        "java-sql-concat",
+        "sql_injection",
+        "high",
+        ("java",),
+        "",
+        SQL_CONCAT + r"|(?:executeQuery|executeUpdate|execute|prepareStatement)\s*\(\s*\"[^\"]*\"\s*\+",
+        "An SQL statement is built by string concatenation.",
+        "Use PreparedStatement with ? placeholders.",
+        "CWE-89",
+    ),
+    _rule(
+        "java-weak-crypto",
+        "weak_crypto",
+        "medium",
+        ("java",),
+        "getInstance",
+        r"(?:MessageDigest|Cipher)\.getInstance\s*\(\s*\"(?:MD5|SHA-?1|DES|DESede|RC4|AES/ECB[^\"]*|AES)\"",
+        "A broken hash or cipher mode is used (MD5, SHA-1, DES, RC4, AES in ECB mode).",
+        "Use SHA-256 or better and AES/GCM/NoPadding.",
+        "CWE-327",
+    ),
+    _rule(
+        "php-eval",
+        "code_injection",
+        "critical",
+        ("php",),
+        "eval",
+        r"(?<![\w>])(?:eval|assert)\s*\(\s*\$",
+        "eval()/assert() of a variable runs attacker-controlled code.",
+        "Remove eval; dispatch on an allow-list.",
+        "CWE-95",
+    ),
+    _rule(
+        "php-shell-exec",
+        "command_injection",
+        "critical",
+        ("php",),
+        "",
+        r"(?<![\w>])(?:system|exec|shell_exec|passthru|popen|proc_open)\s*\([^)]*\$|`[^`]*\$[a-zA-Z_][^`]*`",
+        "A shell command includes a variable.",
+        "Avoid the shell; if unavoidable, escapeshellarg() every argument and validate against an allow-list.",
+        "CWE-78",
+    ),
+    _rule(
+        "php-unserialize",
+        "unsafe_deserialization",
+        "high",
+        ("php",),
+        "unserialize",
+        r"(?<![\w>])unserialize\s*\(\s*\$_(?:GET|POST|REQUEST|COOKIE)|(?<![\w>])unserialize\s*\(\s*\$",
+        "unserialize() of untrusted data enables object injection.",
+        "Use json_decode, or pass ['allowed_classes' => false].",
+        "CWE-502",
+    ),
+    _rule(
+        "php-sql-concat",
+        "sql_injection",
+        "high",
+        ("php",),
+        "",
+        r"(?i)(?:mysql_query|mysqli_query|->query|pg_query)\s*\([^;]*(?:\"[^\"]*(?:select|insert|update|delete)[^\"]*\$|\.\s*\$)",
+        "An SQL statement is built from variables.",
+        "Use prepared statements (PDO::prepare with bound parameters).",
+        "CWE-89",
+    ),
+    _rule(
+        "php-weak-hash",
+        "weak_crypto",
+        "medium",
+        ("php",),
+        "",
+        r"(?<![\w>])(?:md5|sha1)\s*\(\s*\$(?:pass|pwd|password)",
+        "A password is hashed with MD5/SHA-1.",
+        "Use password_hash() / password_verify().",
+        "CWE-916",
+    ),
+    _rule(
+        "ruby-eval",
+        "code_injection",
+        "high",
+        ("ruby",),
+        "eval",
+        r"(?<![\w.])(?:eval|instance_eval|class_eval)\s*\(?\s*(?:params|[a-z_]+\b)(?!\s*do)",
+        "eval of a non-literal value runs attacker-controlled code.",
+        "Remove eval; dispatch on an allow-list.",
+        "CWE-95",
+    ),
+    _rule(
+        "ruby-shell",
+        "command_injection",
+        "high",
+        ("ruby",),
+        "",
+        r"(?:(?<![\w.])(?:system|exec|spawn)\s*\(?\s*\"[^\"]*#\{|`[^`]*#\{|%x\{[^}]*#\{|IO\.popen\s*\(\s*\"[^\"]*#\{)",
+        "A shell command interpolates a value.",
+        "Pass the program and its arguments separately (system('cmd', arg)).",
+        "CWE-78",
+    ),
+    _rule(
+        "ruby-unsafe-load",
+        "unsafe_deserialization",
+        "high",
+        ("ruby",),
+        "",
+        r"\bMarshal\.load\b|\bYAML\.load\s*\((?![^)]*permitted_classes)",
+        "Marshal.load / YAML.load of untrusted data allows object injection.",
+        "Use JSON, or YAML.safe_load.",
+        "CWE-502",
+    ),
+    _rule(
+        "ruby-sql-interpolation",
+        "sql_injection",
+        "high",
+        ("ruby",),
+        "",
+        r"(?i)\.(?:where|find_by_sql|execute|select|order)\s*\(\s*\"[^\"]*#\{",
+        "An SQL fragment interpolates a value.",
+        "Use bound parameters: where('name = ?', name).",
+        "CWE-89",
+    ),
+)
+
+COMMENT_LINE = re.compile(r"^\s*(?://|#|\*|/\*)")
