@@ -70,4 +70,4 @@ def login(ctx: Context) -> Request:
 
 
 # The other rows register themselves on import (after `row` exists, hence at the bottom).
-from bench import rows_analytics, rows_ingest, rows_scans  # noqa: E402, F401
+from bench import rows_analytics, rows_ingest, rows_productivity, rows_scans  # noqa: E402, F401

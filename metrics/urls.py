@@ -1,6 +1,6 @@
 """Routes under /api/v1/ for seed A's metrics, scores, catalogs, csf, frameworks, ai/chat|enhance and demo."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from metrics.views import assistant, demo_mode, frameworks, scores
@@ -44,4 +44,5 @@ urlpatterns = [
     path("demo/ai/chat-status", demo_mode.DemoChatStatusView.as_view(), name="demo-chat-status"),
     path("demo/ai/guided-chat", demo_mode.DemoGuidedChatView.as_view(), name="demo-guided-chat"),
     path("demo/ai/quota", demo_mode.DemoQuotaView.as_view(), name="demo-quota"),
+    path("", include("metrics.productivity.urls")),
 ]

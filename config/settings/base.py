@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "billing",
     "realtime",
     "metrics",
+    "metrics.productivity",
     "incidents",
     "scans",
 ]
