@@ -1,7 +1,7 @@
 """Routes under /api/v1/ of the incidents app: ingestion, detection and threats, the incident workspace,
 analytics, simulation and the telemetry surface (seeds B and D). Nested apps append their include()."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from incidents.analytics.views import DashboardView, MetricsView
@@ -63,4 +63,6 @@ urlpatterns = [
         name="intelligence-distributed-threats",
     ),
     *router.urls,
+    path("", include("incidents.response.urls")),
+    path("", include("incidents.onboarding.urls")),
 ]

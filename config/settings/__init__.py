@@ -10,6 +10,7 @@ from config.settings.incidents import *  # noqa: F403
 from config.settings.jwt import *  # noqa: F403
 from config.settings.productivity import *  # noqa: F403
 from config.settings.realtime import *  # noqa: F403
+from config.settings.response import *  # noqa: F403
 from config.settings.scans import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.stripe import *  # noqa: F403

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "metrics",
     "metrics.productivity",
     "incidents",
+    "incidents.onboarding",
+    "incidents.response",
     "scans",
 ]
 

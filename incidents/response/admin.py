@@ -1,0 +1,85 @@
+from django.contrib import admin
+
+from incidents.response.models import (
+    ActionExecution,
+    Containment,
+    ReleaseSchedule,
+    Ticket,
+    Trigger,
+    TriggerFiring,
+    Workflow,
+    WorkflowStep,
+)
+from organizations.admin import TenantAdmin
+
+
+@admin.register(ActionExecution)
+class ActionExecutionAdmin(TenantAdmin):
+    list_display = ("action", "organization", "status", "agent", "dry_run", "created_at", "completed_at")
+    list_filter = ("status", "category", "executor", "dry_run")
+    list_select_related = ["organization", "agent"]
+    search_fields = ("action", "idempotency_key")
+    raw_id_fields = ("agent", "incident", "step", "requested_by")
+
+
+@admin.register(Containment)
+class ContainmentAdmin(TenantAdmin):
+    list_display = ("kind", "target", "organization", "status", "expires_at", "released_at")
+    list_filter = ("kind", "status")
+    search_fields = ("target",)
+    raw_id_fields = ("incident", "execution", "release_execution")
+
+
+@admin.register(ReleaseSchedule)
+class ReleaseScheduleAdmin(TenantAdmin):
+    list_display = ("containment", "organization", "run_at", "status", "executed_at", "outcome")
+    list_filter = ("status",)
+    raw_id_fields = ("containment", "created_by")
+
+
+class WorkflowStepInline(admin.TabularInline):
+    model = WorkflowStep
+    extra = 0
+    fields = (
+        "order",
+        "action",
+        "params",
+        "on_failure",
+        "max_retries",
+        "status",
+        "attempts",
+        "result",
+        "error",
+    )
+    readonly_fields = ("status", "attempts", "result", "error")
+
+
+@admin.register(Workflow)
+class WorkflowAdmin(TenantAdmin):
+    list_display = ("human_id", "name", "organization", "origin", "status", "approval_status", "created_at")
+    list_filter = ("status", "approval_status", "origin")
+    search_fields = ("human_id", "name")
+    raw_id_fields = ("threat", "incident", "approved_by", "created_by")
+    inlines = [WorkflowStepInline]
+
+
+@admin.register(Trigger)
+class TriggerAdmin(TenantAdmin):
+    list_display = ("name", "organization", "status", "auto_execute", "fire_count", "last_fired_at")
+    list_filter = ("status", "auto_execute")
+    search_fields = ("name",)
+    raw_id_fields = ("created_by",)
+
+
+@admin.register(TriggerFiring)
+class TriggerFiringAdmin(TenantAdmin):
+    list_display = ("trigger", "organization", "outcome", "incident", "created_at")
+    list_filter = ("outcome",)
+    raw_id_fields = ("trigger", "incident", "workflow")
+
+
+@admin.register(Ticket)
+class TicketAdmin(TenantAdmin):
+    list_display = ("title", "organization", "priority", "status", "created_at")
+    list_filter = ("priority", "status")
+    raw_id_fields = ("incident", "execution")

@@ -1,0 +1,340 @@
+"""Action executions (and the agent commands they queue), containment, workflows/playbooks, tickets."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from organizations.tenancy import OrganizationScopedModel
+
+
+class ExecutionStatus(models.TextChoices):
+    QUEUED = "queued", "Queued for an agent"
+    SENT = "sent", "Sent to the agent"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired without a result"
+
+
+FINISHED = (ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED, ExecutionStatus.EXPIRED)
+
+
+class ActionExecution(OrganizationScopedModel):
+    """One run of a registered action. For agent actions it is also the agent's command."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    action = models.CharField(max_length=40)
+    category = models.CharField(max_length=20)
+    params = models.JSONField(default=dict, blank=True)
+    executor = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=ExecutionStatus.choices, default=ExecutionStatus.QUEUED)
+    dry_run = models.BooleanField(default=False)
+    agent = models.ForeignKey(
+        "onboarding.EnrolledAgent", null=True, blank=True, on_delete=models.SET_NULL, related_name="commands"
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    step = models.ForeignKey(
+        "response.WorkflowStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="executions"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=120, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="execution_idempotency_per_org",
+            )
+        ]
+        indexes = [models.Index(fields=["agent", "status"], name="execution_agent_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.status})"
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.completed_at is None:
+            return None
+        return int((self.completed_at - self.created_at).total_seconds() * 1000)
+
+
+class ContainmentKind(models.TextChoices):
+    IP_BLOCK = "ip_block", "IP block"
+    HOST_ISOLATION = "host_isolation", "Host isolation"
+
+
+class ContainmentStatus(models.TextChoices):
+    PENDING = "pending", "Pending (command queued)"
+    ACTIVE = "active", "Active"
+    RELEASING = "releasing", "Being released"
+    RELEASED = "released", "Released"
+    FAILED = "failed", "Failed"
+
+
+class Containment(OrganizationScopedModel):
+    """A block or isolation in force (or on its way), with its TTL and scheduled undo."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=ContainmentKind.choices)
+    target = models.CharField(max_length=255, help_text="The IP address or hostname contained.")
+    status = models.CharField(
+        max_length=10, choices=ContainmentStatus.choices, default=ContainmentStatus.PENDING
+    )
+    dry_run = models.BooleanField(default=False)
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    execution = models.ForeignKey(ActionExecution, on_delete=models.CASCADE, related_name="containments")
+    release_execution = models.ForeignKey(
+        ActionExecution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "kind", "target"], name="containment_target")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target} ({self.status})"
+
+
+class ScheduleStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ReleaseSchedule(OrganizationScopedModel):
+    """The undo of a containment at a time: a row, so a restart re-enqueues it (see tasks)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    containment = models.ForeignKey(Containment, on_delete=models.CASCADE, related_name="schedules")
+    run_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=10, choices=ScheduleStatus.choices, default=ScheduleStatus.PENDING)
+    executed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["run_at"]
+
+    def __str__(self) -> str:
+        return f"release {self.containment_id} at {self.run_at:%Y-%m-%d %H:%M}"
+
+
+class WorkflowOrigin(models.TextChoices):
+    GENERATED = "generated", "Generated from a threat"
+    MANUAL = "manual", "Created by hand"
+    AI = "ai", "From an incident's AI analysis"
+    TRIGGER = "trigger", "Fired by a trigger"
+
+
+class WorkflowStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Waiting for approval"
+    READY = "ready", "Ready to execute"
+    EXECUTING = "executing", "Executing"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    REJECTED = "rejected", "Rejected"
+
+
+WORKFLOW_FINISHED = (
+    WorkflowStatus.COMPLETED,
+    WorkflowStatus.FAILED,
+    WorkflowStatus.CANCELLED,
+    WorkflowStatus.REJECTED,
+)
+
+
+class ApprovalStatus(models.TextChoices):
+    NOT_REQUIRED = "not_required", "Not required"
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired"
+
+
+class Workflow(OrganizationScopedModel):
+    """A playbook (seed D) or response workflow (seed B): ordered steps, an approval gate, a run."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    human_id = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    origin = models.CharField(max_length=10, choices=WorkflowOrigin.choices, default=WorkflowOrigin.MANUAL)
+    threat = models.ForeignKey(
+        "incidents.Threat", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=WorkflowStatus.choices, default=WorkflowStatus.READY)
+    dry_run = models.BooleanField(default=False)
+    approval_status = models.CharField(
+        max_length=12, choices=ApprovalStatus.choices, default=ApprovalStatus.NOT_REQUIRED
+    )
+    approval_expires_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approval_comment = models.TextField(blank=True)
+    estimated_success = models.FloatField(default=0.0)
+    actual_success = models.FloatField(null=True, blank=True)
+    failure_reason = models.TextField(blank=True)
+    skipped_recommendations = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "human_id"], name="workflow_human_id_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.human_id} {self.name}"
+
+
+class OnFailure(models.TextChoices):
+    STOP = "stop", "Fail the workflow"
+    CONTINUE = "continue", "Go on with the next step"
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class WorkflowStep(OrganizationScopedModel):
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    on_failure = models.CharField(max_length=10, choices=OnFailure.choices, default=OnFailure.STOP)
+    max_retries = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=StepStatus.choices, default=StepStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["workflow", "order"]
+        constraints = [models.UniqueConstraint(fields=["workflow", "order"], name="workflow_step_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.action}"
+
+
+class Ticket(OrganizationScopedModel):
+    """A follow-up ticket opened by the create_ticket action."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    priority = models.CharField(max_length=10, default="medium")
+    status = models.CharField(max_length=10, default="open")
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    execution = models.OneToOneField(ActionExecution, on_delete=models.CASCADE, related_name="ticket")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TriggerStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    ARCHIVED = "archived", "Archived"
+
+
+class Trigger(OrganizationScopedModel):
+    """A condition over incidents (see services.triggers for its language) that runs a workflow."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=TriggerStatus.choices, default=TriggerStatus.ACTIVE)
+    condition = models.JSONField()
+    steps = models.JSONField(help_text="The workflow to run: [{action, params, on_failure?, max_retries?}].")
+    auto_execute = models.BooleanField(
+        default=False, help_text="Run at once (approval still applies to actions that need it)."
+    )
+    cooldown_seconds = models.PositiveIntegerField(default=300)
+    max_fires_per_hour = models.PositiveIntegerField(default=10)
+    priority = models.PositiveSmallIntegerField(default=100)
+    fire_count = models.PositiveIntegerField(default=0)
+    evaluation_count = models.PositiveIntegerField(default=0)
+    last_fired_at = models.DateTimeField(null=True, blank=True)
+    last_evaluated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["priority", "name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="trigger_name_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FiringOutcome(models.TextChoices):
+    FIRED = "fired", "Fired"
+    COOLDOWN = "cooldown", "Suppressed by cooldown"
+    RATE_LIMITED = "rate_limited", "Suppressed by rate limit"
+    FAILED = "failed", "Failed to create the workflow"
+
+
+class TriggerFiring(OrganizationScopedModel):
+    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="firings")
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=12, choices=FiringOutcome.choices)
+    workflow = models.ForeignKey(Workflow, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trigger", "incident"],
+                condition=models.Q(outcome="fired"),
+                name="trigger_fires_once_per_incident",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trigger_id} {self.outcome}"

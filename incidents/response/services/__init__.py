@@ -1,0 +1,1 @@
+"""Response services: executions (actions and agent commands), containment, workflows (the engine)."""
