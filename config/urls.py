@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include(api_v1)),
+    path("api/v1/", include("config.distributed.urls")),  # the cluster view (seed B distributed/*)
 ]
 
 handler400 = "config.api.views.bad_request"

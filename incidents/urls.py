@@ -63,6 +63,8 @@ urlpatterns = [
         name="intelligence-distributed-threats",
     ),
     *router.urls,
+    path("", include("incidents.ml.urls")),
+    path("", include("incidents.nlp.urls")),
     path("", include("incidents.response.urls")),
     path("", include("incidents.onboarding.urls")),
 ]

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "incidents",
     "incidents.onboarding",
     "incidents.response",
+    "incidents.ml",
+    "incidents.nlp",
     "scans",
 ]
 

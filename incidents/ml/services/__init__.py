@@ -1,0 +1,1 @@
+"""Writes of the ML domain, one module per capability."""

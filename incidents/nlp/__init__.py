@@ -1,0 +1,1 @@
+"""Natural language over incidents: questions to validated filters, semantic search, narratives, workflow plans."""
