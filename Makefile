@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_FAST := -m "not integration and not e2e"
 
-.PHONY: install run serve migrate demo test quality audit test-integration lint format bench schema check-schema clean
+.PHONY: install assets run serve migrate demo test test-e2e quality audit test-integration lint format bench schema check-schema clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,17 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet
 	touch $@
 
-install: $(VENV)/.installed
+# The dashboard's front-end libraries come from npm (package-lock.json) and are copied into the
+# web app's static folder (git-ignored); nothing vendored is committed.
+WEB_VENDOR := web/static/web/vendor
+$(WEB_VENDOR)/chart.umd.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(WEB_VENDOR)
+	cp node_modules/chart.js/dist/chart.umd.min.js $@
+
+assets: $(WEB_VENDOR)/chart.umd.min.js
+
+install: $(VENV)/.installed assets
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -33,6 +43,12 @@ run: demo
 # budgets, security baseline) in their fast profile; QUALITY_PROFILE=ci fuzzes harder (.ci/run).
 test: install
 	$(PY) -m pytest $(PYTEST_FAST) -n 2 --dist loadfile
+
+# The browser suite: a real daphne server driven by headless Chromium (Debian's package,
+# installed here when missing). Screenshots land in test-artifacts/e2e/ (git-ignored).
+test-e2e: install
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	$(PY) -m pytest -m e2e -p no:xdist tests/e2e -v
 
 # The quality gates alone. QUALITY_APPS=all widens them from the landed apps to every app.
 quality: install
@@ -69,4 +85,4 @@ bench: install
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules $(WEB_VENDOR)

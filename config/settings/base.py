@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "incidents.ml",
     "incidents.nlp",
     "scans",
+    "django_htmx",
+    "web",  # the dashboard: above every domain app
 ]
 
 MIDDLEWARE = [
