@@ -6,7 +6,7 @@ import logging
 
 from celery.signals import worker_ready
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from config.tasks import palisade_task
 from incidents.response.models import ApprovalStatus, ReleaseSchedule, ScheduleStatus, Workflow
@@ -86,3 +86,7 @@ def _resend_on_start(**_kwargs) -> None:
         resend_schedules()
     except DatabaseError as error:  # a worker may start before the database is migrated
         logger.warning("response: could not re-send pending schedules on start: %s", error)
+    finally:
+        # Hold no connection while idle: tasks open their own, and a held one would keep the
+        # database from being dropped or recreated (a test run recreating it, a migration).
+        connection.close()
