@@ -22,7 +22,8 @@ WEB_VENDOR := web/static/web/vendor
 $(WEB_VENDOR)/chart.umd.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(WEB_VENDOR)
-	cp node_modules/chart.js/dist/chart.umd.min.js $@
+	# The source map too: collectstatic's manifest storage follows the script's sourceMappingURL.
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map $(WEB_VENDOR)/
 
 assets: $(WEB_VENDOR)/chart.umd.min.js
 
