@@ -16,6 +16,7 @@ from config.tasks import enqueue
 from realtime import registry
 from realtime.groups import organization_group, room_group
 from realtime.models import DeliveryStatus, Event, WebhookDelivery, WebhookSubscription
+from realtime.signals import event_published
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,14 @@ def _deliveries_for(event: Event) -> list[WebhookDelivery]:
     )
 
 
+def _notify_receivers(organization_id, event: Event) -> None:
+    for receiver, outcome in event_published.send_robust(
+        sender=Event, organization_id=organization_id, event=event
+    ):
+        if isinstance(outcome, Exception):
+            logger.error("receiver %r of %s failed", receiver, event.event_type, exc_info=outcome)
+
+
 def event_publish(
     *, organization, event_type: str, payload: dict[str, Any], rooms: Iterable[str] | None = None
 ) -> Event:
@@ -107,6 +116,8 @@ def event_publish(
         deliveries = _deliveries_for(event) if definition.webhook else []
         if definition.websocket:
             transaction.on_commit(lambda: _broadcast(organization_id, event, parsed_rooms), robust=True)
+        if event_published.has_listeners(Event):
+            transaction.on_commit(lambda: _notify_receivers(organization_id, event))
         if deliveries:
             from realtime.tasks import deliver_webhook
 

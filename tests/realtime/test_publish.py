@@ -175,3 +175,37 @@ def test_a_rolled_back_publish_leaves_no_event_no_delivery_and_sends_nothing(
 
     realtime.publish(org_a, "threat_detected", {"threat_id": "T"})  # the control: committed, delivered
     assert len(webhook_receiver.requests) == 1
+
+
+@pytest.mark.django_db
+def test_in_process_receivers_hear_a_committed_event_once_and_a_rolled_back_one_never(
+    org_a, django_capture_on_commit_callbacks
+):
+    from realtime.signals import event_published
+
+    heard = []
+
+    def receiver(sender, *, organization_id, event, **kwargs):
+        heard.append((organization_id, event.event_type, event.payload["threat_id"]))
+
+    def failing_receiver(sender, **kwargs):
+        raise RuntimeError("one receiver breaks")
+
+    event_published.connect(failing_receiver, dispatch_uid="test.failing")
+    event_published.connect(receiver, dispatch_uid="test.receiver")
+    try:
+
+        def publish_then_fail():
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                realtime.publish(org_a, "threat_detected", {"threat_id": "ROLLED-BACK"})
+                raise RuntimeError("the domain change failed")
+
+        with pytest.raises(RuntimeError):
+            publish_then_fail()
+        with django_capture_on_commit_callbacks(execute=True):
+            realtime.publish(org_a, "threat_detected", {"threat_id": "T-1"})
+    finally:
+        event_published.disconnect(dispatch_uid="test.failing")
+        event_published.disconnect(dispatch_uid="test.receiver")
+
+    assert heard == [(org_a.pk, "threat_detected", "T-1")]
