@@ -35,11 +35,21 @@ def publish(organization, event_type: str, payload: dict[str, Any], *, rooms=Non
     return event_publish(organization=organization, event_type=event_type, payload=payload, rooms=rooms)
 
 
+def publish_many(organization, events, *, rooms=None):
+    """publish() for a list of (event_type, payload) pairs at once, in order: one INSERT and one
+    webhook-subscription lookup for all of them, each event still fanned out on its own after the
+    commit; nothing is stored if any of them is invalid. Returns the stored events."""
+    from realtime.services.events import events_publish
+
+    return events_publish(organization=organization, events=events, rooms=rooms)
+
+
 __all__ = [
     "InvalidEventPayload",
     "InvalidRoom",
     "UnknownEventType",
     "publish",
+    "publish_many",
     "register_event_type",
     "register_room",
 ]

@@ -37,3 +37,70 @@ def insert_rows(model: type[models.Model], field_names: Sequence[str], rows: Ite
                 [value for row in chunk for value in row],
             )
     return len(prepared)
+
+
+def update_rows(objects: Sequence[models.Model], field_names: Sequence[str]) -> int:
+    """UPDATE these fields of these (same-model, same-organization-scoped) objects in one
+    executemany, keyed by id and organization: Django's bulk_update builds a CASE expression per
+    field and row instead."""
+    if not objects:
+        return 0
+    model = type(objects[0])
+    fields: list[Any] = [model._meta.get_field(name) for name in field_names]
+    key: Any = model._meta.pk
+    tenant: Any = model._meta.get_field("organization")
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    rows = [
+        [
+            *(field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields),
+            key.get_db_prep_value(obj.pk, connection),
+            tenant.get_db_prep_save(obj.organization_id, connection),  # type: ignore[attr-defined]
+        ]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE {quote(key.column)} = %s AND {quote(tenant.column)} = %s",  # noqa: S608
+            rows,
+        )
+    return len(rows)
+
+
+def counters_add(
+    model: type[models.Model],
+    *,
+    organization_id: Any,
+    counter: str,
+    amounts: dict[Any, int],
+    assign: dict[str, dict[Any, Any]] | None = None,
+) -> int:
+    """`counter = counter + amount` (and optionally `field = value`) for many rows of one
+    organization in one executemany, instead of one UPDATE ... F() per row."""
+    rows_by_pk = {pk: amount for pk, amount in amounts.items() if pk is not None}
+    if not rows_by_pk:
+        return 0
+    quote = connection.ops.quote_name
+    key: Any = model._meta.pk
+    tenant: Any = model._meta.get_field("organization")
+    counted: Any = model._meta.get_field(counter)
+    column = quote(counted.column)
+    extra: list[Any] = [model._meta.get_field(name) for name in (assign or {})]
+    assignments = ", ".join([f"{column} = {column} + %s", *(f"{quote(f.column)} = %s" for f in extra)])
+    rows = [
+        [
+            amount,
+            *(f.get_db_prep_save((assign or {})[f.name][pk], connection) for f in extra),
+            key.get_db_prep_value(pk, connection),
+            tenant.get_db_prep_save(organization_id, connection),
+        ]
+        for pk, amount in rows_by_pk.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
+            f"WHERE {quote(key.column)} = %s AND {quote(tenant.column)} = %s",
+            rows,
+        )
+    return len(rows)

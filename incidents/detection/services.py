@@ -11,10 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from incidents.detection.bulk import insert_rows
+from incidents.detection.bulk import counters_add, insert_rows
 from incidents.detection.engine import CorrelationState, Evaluation, FlatEvent, RuleSet
 from incidents.detection.models import CorrelationHit, DetectionRule, RuleException
 from incidents.detection.rulesets import ruleset_for
@@ -313,24 +313,29 @@ def _record(organization, ruleset: RuleSet, evaluation: Evaluation, events, supp
     for fire in evaluation.fires:
         counts[fire.correlation.db_id] += 1
         last[fire.correlation.db_id] = max(last.get(fire.correlation.db_id, fire.last_ts), fire.last_ts)
-    rules = DetectionRule.objects.for_organization(organization)
-    for rule_id, count in counts.items():
-        if rule_id is not None:
-            rules.filter(pk=rule_id).update(hits=F("hits") + count, last_hit_at=last[rule_id])
+    counters_add(
+        DetectionRule,
+        organization_id=organization.pk,
+        counter="hits",
+        amounts=counts,
+        assign={"last_hit_at": last},
+    )
     every: list[CompiledRule | CompiledCorrelation] = [*ruleset.rules, *ruleset.correlations]
     by_sigma = {r.sigma_id: r.db_id for r in every}
-    for sigma_id, count in evaluation.suppressed.items():
-        if by_sigma.get(sigma_id) is not None:
-            rules.filter(pk=by_sigma[sigma_id]).update(suppressed=F("suppressed") + count)
+    counters_add(
+        DetectionRule,
+        organization_id=organization.pk,
+        counter="suppressed",
+        amounts={by_sigma.get(sigma_id): count for sigma_id, count in evaluation.suppressed.items()},
+    )
     if suppressor is not None:
-        for exception_id, count in suppressor.used.items():
-            RuleException.objects.for_organization(organization).filter(pk=exception_id).update(
-                suppressed=F("suppressed") + count
-            )
-    for indicator_id, count in intel_hits.items():
-        Indicator.objects.for_organization(organization).filter(pk=indicator_id).update(
-            hits=F("hits") + count
+        counters_add(
+            RuleException,
+            organization_id=organization.pk,
+            counter="suppressed",
+            amounts=dict(suppressor.used),
         )
+    counters_add(Indicator, organization_id=organization.pk, counter="hits", amounts=dict(intel_hits))
 
 
 def detect_events(

@@ -4,9 +4,11 @@ correlation and for ranking similar incidents."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
 from incidents.threats.models import (
     GROUPING_KINDS,
@@ -79,3 +81,48 @@ def observables_record(*, incident: Incident, threat: Threat) -> None:
     ]
     if rows:
         IncidentObservable.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def joinable_incidents(
+    *, organization, observables: set[tuple[str, str]], since: datetime
+) -> dict[tuple[str, str], list[Incident]]:
+    """incident_to_join for a whole batch: every joinable incident seen since `since` that shares
+    one of these grouping observables, locked, indexed by observable. Two queries however many
+    threats the batch holds (the observable lookup, in chunks of 500 values, and the locked
+    incidents)."""
+    grouping = {(k, v) for k, v in observables if k in GROUPING_KINDS}
+    if not grouping:
+        return {}
+    values = sorted({v for _k, v in grouping})
+    kinds = {k for k, _v in grouping}
+    seen: dict[Any, set[tuple[str, str]]] = {}
+    for start in range(0, len(values), 500):
+        rows = (
+            IncidentObservable.objects.for_organization(organization)
+            .filter(kind__in=kinds, value__in=values[start : start + 500])
+            .values_list("incident_id", "kind", "value")
+        )
+        for pk, kind, value in rows:
+            if (kind, value) in grouping:
+                seen.setdefault(pk, set()).add((kind, value))
+    ips = sorted(v for k, v in grouping if k == ObservableKind.IP)
+    found: list[Incident] = []
+    incidents = Incident.objects.for_organization(organization).filter(
+        status__in=JOINABLE, last_seen_at__gte=since, merged_into__isnull=True
+    )
+    ids = sorted(seen, key=str)
+    # Incidents opened before observables were kept still group by their source ip.
+    for start in range(0, max(len(ids), len(ips)), 500):
+        found.extend(
+            incidents.select_for_update()
+            .filter(Q(pk__in=ids[start : start + 500]) | Q(source_ip__in=ips[start : start + 500]))
+            .order_by("pk")
+        )
+    index: dict[tuple[str, str], list[Incident]] = {}
+    for incident in {incident.pk: incident for incident in found}.values():
+        keys = set(seen.get(incident.pk, ()))
+        if incident.source_ip:
+            keys.add((ObservableKind.IP, incident.source_ip))
+        for key in keys & grouping:
+            index.setdefault(key, []).append(incident)
+    return index

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 import realtime
 from config.api.errors import ApplicationError, ErrorCode
+from incidents.detection.bulk import counters_add, update_rows
 from incidents.detection.models import DetectionRule
 from incidents.signals import incident_saved
-from incidents.threats.correlation import incident_to_join, observables_record
+from incidents.threats.correlation import (
+    incident_to_join,
+    joinable_incidents,
+    observables_record,
+    threat_observables,
+)
 from incidents.threats.models import (
+    GROUPING_KINDS,
     SEVERITY_RANK,
     CostModel,
     IdentifierSequence,
     Incident,
+    IncidentObservable,
     Threat,
     ThreatStatus,
 )
@@ -135,23 +145,23 @@ def _timeline_entry(stamp: datetime, event: str, **extra: Any) -> dict[str, Any]
     return {"timestamp": stamp.isoformat(), "event": event, **extra}
 
 
+def _threat_payload(threat: Threat) -> dict[str, Any]:
+    return {
+        "threat_id": threat.human_id,
+        "id": str(threat.pk),
+        "type": threat.threat_type,
+        "severity": threat.severity,
+        "confidence": threat.confidence,
+        "source_ip": threat.source_ip,
+        "mitre_attack": threat.mitre_techniques,
+        "incident_id": threat.incident.human_id if threat.incident else None,
+        "synthetic": threat.synthetic,
+        "timestamp": threat.detected_at.isoformat(),
+    }
+
+
 def _publish_threat(threat: Threat) -> None:
-    realtime.publish(
-        threat.organization,
-        "threat_detected",
-        {
-            "threat_id": threat.human_id,
-            "id": str(threat.pk),
-            "type": threat.threat_type,
-            "severity": threat.severity,
-            "confidence": threat.confidence,
-            "source_ip": threat.source_ip,
-            "mitre_attack": threat.mitre_techniques,
-            "incident_id": threat.incident.human_id if threat.incident else None,
-            "synthetic": threat.synthetic,
-            "timestamp": threat.detected_at.isoformat(),
-        },
-    )
+    realtime.publish(threat.organization, "threat_detected", _threat_payload(threat))
 
 
 # Incidents a detection batch attached threats to, announced once each after the batch:
@@ -191,11 +201,8 @@ def incident_attach(*, threat: Threat, pending: PendingAnnouncements | None = No
     return incident
 
 
-def incident_announce(*, incident: Incident, created: bool, threat: Threat) -> None:
-    """incident_created / incident_updated to sockets and webhooks, and incident_saved on commit."""
-    organization = incident.organization
-    realtime.publish(
-        organization,
+def _incident_event(*, incident: Incident, created: bool, threat: Threat) -> tuple[str, dict[str, Any]]:
+    return (
         "incident_created" if created else "incident_updated",
         {
             "incident_id": incident.human_id,
@@ -207,6 +214,10 @@ def incident_announce(*, incident: Incident, created: bool, threat: Threat) -> N
             "threat_id": threat.human_id,
         },
     )
+
+
+def _incident_saved_on_commit(*, incident: Incident, created: bool) -> None:
+    organization = incident.organization
     transaction.on_commit(
         lambda: incident_saved.send(
             sender=Incident, organization=organization, incident=incident, created=created
@@ -214,21 +225,38 @@ def incident_announce(*, incident: Incident, created: bool, threat: Threat) -> N
     )
 
 
-def incident_refresh(*, incident: Incident) -> None:
-    """Severity, techniques, span and risk score from the incident's threats.
+def incident_announce(*, incident: Incident, created: bool, threat: Threat) -> None:
+    """incident_created / incident_updated to sockets and webhooks, and incident_saved on commit."""
+    event_type, payload = _incident_event(incident=incident, created=created, threat=threat)
+    realtime.publish(incident.organization, event_type, payload)
+    _incident_saved_on_commit(incident=incident, created=created)
 
-    risk_score = base of the worst severity (low 20, medium 40, high 60, critical 80)
-                 + 5 per further distinct threat type + 10 x the highest confidence, capped at 100.
-    """
-    threats = list(
-        incident.threats.exclude(status=ThreatStatus.FALSE_POSITIVE).values(
-            "severity", "threat_type", "confidence", "mitre_techniques", "first_seen_at", "last_seen_at"
-        )
-    )
+
+REFRESH_FIELDS = (
+    "severity",
+    "threat_count",
+    "mitre_techniques",
+    "first_seen_at",
+    "last_seen_at",
+    "risk_score",
+    "updated_at",
+)
+THREAT_SUMMARY = (
+    "severity",
+    "threat_type",
+    "confidence",
+    "mitre_techniques",
+    "first_seen_at",
+    "last_seen_at",
+)
+
+
+def _refresh_values(incident: Incident, threats: list[dict[str, Any]]) -> None:
+    """Set the incident's severity, techniques, span and risk score from its counted threats'
+    summaries (dicts of THREAT_SUMMARY), without saving. See incident_refresh."""
     if not threats:
         incident.threat_count = 0
         incident.risk_score = 0
-        incident.save(update_fields=["threat_count", "risk_score", "updated_at"])
         return
     worst = max((t["severity"] for t in threats), key=lambda s: SEVERITY_RANK.get(s, 0))
     types = {t["threat_type"] for t in threats}
@@ -241,6 +269,19 @@ def incident_refresh(*, incident: Incident) -> None:
     incident.risk_score = min(
         100, RISK_BASE.get(worst, 20) + 5 * (len(types) - 1) + int(10 * confidence + 0.5)
     )
+
+
+def incident_refresh(*, incident: Incident) -> None:
+    """Severity, techniques, span and risk score from the incident's threats.
+
+    risk_score = base of the worst severity (low 20, medium 40, high 60, critical 80)
+                 + 5 per further distinct threat type + 10 x the highest confidence, capped at 100.
+    """
+    threats = list(incident.threats.exclude(status=ThreatStatus.FALSE_POSITIVE).values(*THREAT_SUMMARY))
+    _refresh_values(incident, threats)
+    if not threats:
+        incident.save(update_fields=["threat_count", "risk_score", "updated_at"])
+        return
     incident.save()
 
 
@@ -349,6 +390,12 @@ def threats_upsert(
         )
         new_threats.append((threat, event_ids))
         open_threats[dedupe_key] = threat
+    new_ids = {threat.pk for threat, _event_ids in new_threats}
+    to_save = [threat for threat in to_save if threat.pk not in new_ids]
+    if to_save:
+        # Before the new threats join their incidents, so an incident refreshed below counts the
+        # progress its ongoing threats made in this batch.
+        _threats_save_progress(to_save)
     if new_threats:
         created = _threats_create(organization=organization, fresh=new_threats, year=now.year)
         links.extend(
@@ -356,18 +403,12 @@ def threats_upsert(
             for threat, event_ids in new_threats
             for event_id in event_ids[:MAX_LINKED_EVENTS]
         )
-    new_ids = {threat.pk for threat in created}
-    to_save = [threat for threat in to_save if threat.pk not in new_ids]
-    if to_save:
-        _threats_save_progress(to_save)
     if links:
         through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
     fresh = {t.incident_id for t in created}
     stale = [i for pk, i in touched_incidents.items() if pk not in fresh]
     if stale:
-        Incident.objects.for_organization(organization).bulk_update(
-            stale, ["last_seen_at", "first_seen_at", "updated_at"], batch_size=200
-        )
+        update_rows(stale, ("last_seen_at", "first_seen_at", "updated_at"))
     return created, updated
 
 
@@ -389,8 +430,9 @@ def human_ids_reserve(*, organization, prefix: str, year: int, count: int) -> li
 
 
 def _threats_create(*, organization, fresh: list[tuple[Threat, list[Any]]], year: int) -> list[Threat]:
-    """Insert a batch's new threats at once, put each into its incident, and announce every
-    incident once; rule counters move by one update per rule."""
+    """Insert a batch's new threats at once, put them into their incidents together
+    (incidents_attach_many), announce every threat and every touched incident once with one
+    bulk publish; rule counters move by one update per rule."""
     threats = [threat for threat, _event_ids in fresh]
     for threat, human_id in zip(
         threats,
@@ -398,22 +440,135 @@ def _threats_create(*, organization, fresh: list[tuple[Threat, list[Any]]], year
         strict=True,
     ):
         threat.human_id = human_id
-    Threat.objects.bulk_create(threats)
-    pending: PendingAnnouncements = {}
-    for threat in threats:
-        incident_attach(threat=threat, pending=pending)
-        _publish_threat(threat)
-    for incident, incident_created, first in pending.values():
-        incident_announce(incident=incident, created=incident_created, threat=first)
+    pending = incidents_attach_many(
+        organization=organization, threats=threats, insert=Threat.objects.bulk_create
+    )
+    realtime.publish_many(
+        organization,
+        [
+            *(("threat_detected", _threat_payload(threat)) for threat in threats),
+            *(
+                _incident_event(incident=incident, created=incident_created, threat=first)
+                for incident, incident_created, first in pending.values()
+            ),
+        ],
+    )
+    for incident, incident_created, _first in pending.values():
+        _incident_saved_on_commit(incident=incident, created=incident_created)
     per_rule: dict[Any, int] = {}
     for threat in threats:
         if threat.rule_id:
             per_rule[threat.rule_id] = per_rule.get(threat.rule_id, 0) + 1
-    for rule_id, count in per_rule.items():
-        DetectionRule.objects.for_organization(organization).filter(pk=rule_id).update(
-            threats_created=F("threats_created") + count
-        )
+    counters_add(DetectionRule, organization_id=organization.pk, counter="threats_created", amounts=per_rule)
     return threats
+
+
+def incidents_attach_many(
+    *, organization, threats: list[Threat], insert: Callable[[list[Threat]], Any]
+) -> PendingAnnouncements:
+    """incident_attach for a batch of new threats (not yet stored), with the same grouping: each
+    joins the most recent joinable incident within the window that shares a source ip, file hash
+    or honeypot session with it (an incident opened by an earlier threat of the same batch
+    included), or opens one.
+
+    One observable lookup and one locked incident query for the whole batch, one INSERT of the new
+    incidents (their figures computed from their threats), `insert(threats)` to store the threats
+    with their incident set, one INSERT of the observables, and one threat query plus one
+    executemany UPDATE to refresh the existing incidents that were joined. Returns the incidents to
+    announce, once each."""
+    pending: PendingAnnouncements = {}
+    if not threats:
+        return pending
+    window = timedelta(seconds=settings.DETECTION_INCIDENT_WINDOW_SECONDS)
+    observed = [threat_observables(threat) for threat in threats]
+    index = joinable_incidents(
+        organization=organization,
+        observables=set().union(*observed),
+        since=min(threat.first_seen_at for threat in threats) - window,
+    )
+    for joinable in index.values():
+        for incident in joinable:
+            incident.organization = organization  # announcing them reads it: no query per incident
+    opened: list[Incident] = []
+    members: dict[Any, list[Threat]] = defaultdict(list)
+    for threat, found in zip(threats, observed, strict=True):
+        grouping = sorted((kind, value) for kind, value in found if kind in GROUPING_KINDS)
+        horizon = threat.first_seen_at - window
+        choices = [i for key in grouping for i in index.get(key, ()) if i.last_seen_at >= horizon]
+        joined = max(choices, key=lambda i: i.last_seen_at) if choices else None
+        created = joined is None
+        if joined is None:
+            incident = Incident(
+                organization=organization,
+                title=f"{threat.title} from {threat.source_ip}" if threat.source_ip else threat.title,
+                source_ip=threat.source_ip,
+                severity=threat.severity,
+                first_seen_at=threat.first_seen_at,
+                last_seen_at=threat.last_seen_at,
+            )
+            opened.append(incident)
+        else:
+            incident = joined
+            # Later threats of the batch see the span this one gives the incident.
+            incident.last_seen_at = max(incident.last_seen_at, threat.last_seen_at)
+            incident.first_seen_at = min(incident.first_seen_at, threat.first_seen_at)
+        for key in grouping:
+            sharing = index.setdefault(key, [])
+            if incident not in sharing:
+                sharing.append(incident)
+        threat.incident = incident
+        members[incident.pk].append(threat)
+        first = pending.get(incident.pk)
+        pending[incident.pk] = (incident, created or bool(first and first[1]), first[2] if first else threat)
+    if opened:
+        human_ids = human_ids_reserve(
+            organization=organization, prefix="INC", year=threats[0].detected_at.year, count=len(opened)
+        )
+        for incident, human_id in zip(opened, human_ids, strict=True):
+            incident.human_id = human_id
+            _refresh_values(
+                incident, [{name: getattr(t, name) for name in THREAT_SUMMARY} for t in members[incident.pk]]
+            )
+        Incident.objects.bulk_create(opened)
+    for threat in threats:
+        threat.incident_id = threat.incident.pk  # type: ignore[union-attr]
+    insert(threats)
+    IncidentObservable.objects.bulk_create(
+        [
+            IncidentObservable(
+                organization_id=organization.pk,
+                incident_id=incident_id,  # type: ignore[misc]
+                kind=kind,
+                value=value,
+            )
+            for incident_id, kind, value in sorted(
+                {
+                    (threat.incident_id, kind, value)
+                    for threat, found in zip(threats, observed, strict=True)
+                    for kind, value in found
+                },
+                key=str,
+            )
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    joined_existing = [incident for incident, created, _first in pending.values() if not created]
+    if joined_existing:
+        summaries: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        for row in (
+            Threat.objects.for_organization(organization)
+            .filter(incident_id__in=[incident.pk for incident in joined_existing])
+            .exclude(status=ThreatStatus.FALSE_POSITIVE)
+            .values("incident_id", *THREAT_SUMMARY)
+        ):
+            summaries[row["incident_id"]].append(row)
+        now = timezone.now()
+        for incident in joined_existing:
+            _refresh_values(incident, summaries.get(incident.pk, []))
+            incident.updated_at = now
+        update_rows(joined_existing, REFRESH_FIELDS)
+    return pending
 
 
 PROGRESS_FIELDS = ("iocs", "event_count", "last_seen_at", "first_seen_at", "timeline", "updated_at")
@@ -422,25 +577,7 @@ PROGRESS_FIELDS = ("iocs", "event_count", "last_seen_at", "first_seen_at", "time
 def _threats_save_progress(threats: list[Threat]) -> None:
     """Write the fields an ongoing attack moves, for many threats in one executemany: Django's
     bulk_update builds a CASE expression per field and row, which dominated detection batches."""
-    fields: list[Any] = [Threat._meta.get_field(name) for name in PROGRESS_FIELDS]
-    table = connection.ops.quote_name(Threat._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    key: Any = Threat._meta.pk
-    tenant: Any = Threat._meta.get_field("organization")
-    rows = [
-        [
-            *(f.get_db_prep_save(getattr(threat, f.attname), connection) for f in fields),
-            key.get_db_prep_value(threat.pk, connection),
-            tenant.get_db_prep_save(threat.organization_id, connection),
-        ]
-        for threat in threats
-    ]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s AND {quote('organization_id')} = %s",  # noqa: S608
-            rows,
-        )
+    update_rows(threats, PROGRESS_FIELDS)
 
 
 VERDICT_STATUS = {"confirmed": ThreatStatus.MITIGATED, "false_positive": ThreatStatus.FALSE_POSITIVE}

