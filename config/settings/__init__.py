@@ -9,6 +9,7 @@ from config.settings.channels import *  # noqa: F403
 from config.settings.incidents import *  # noqa: F403
 from config.settings.jwt import *  # noqa: F403
 from config.settings.ml import *  # noqa: F403
+from config.settings.onboarding import *  # noqa: F403
 from config.settings.productivity import *  # noqa: F403
 from config.settings.realtime import *  # noqa: F403
 from config.settings.response import *  # noqa: F403

@@ -20,6 +20,13 @@ RESPONSE_STEP_RETRY_DELAY_SECONDS = env.int("RESPONSE_STEP_RETRY_DELAY_SECONDS",
 # A playbook waiting for approval longer than this is decided by RESPONSE_APPROVAL_EXPIRY_POLICY.
 RESPONSE_APPROVAL_TIMEOUT_SECONDS = env.int("RESPONSE_APPROVAL_TIMEOUT_SECONDS", default=24 * 3600)
 RESPONSE_APPROVAL_EXPIRY_POLICY = env.str("RESPONSE_APPROVAL_EXPIRY_POLICY", default="deny")
+# Approval links (email, webhook) are signed with this salt and used once; they expire with the request.
+RESPONSE_APPROVAL_LINK_SALT = "response.approval-link"
+# An action on more hosts than this (or on all agents) needs a second, different approver.
+# Per organization: ResponseSettings.blast_radius_max_hosts overrides it.
+RESPONSE_BLAST_RADIUS_MAX_HOSTS = env.int("RESPONSE_BLAST_RADIUS_MAX_HOSTS", default=5)
+# Pipeline stages (agents/status): defaults a stage uses until POST agents/{name}/configure sets them.
+RESPONSE_PIPELINE_ANALYZER_THRESHOLD = env.float("RESPONSE_PIPELINE_ANALYZER_THRESHOLD", default=0.6)
 
 # OpenAPI: stable enum names for this app's choice fields (updated in place, as incidents.py does).
 _ENUMS = cast(dict[str, str], SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}))
@@ -40,3 +47,10 @@ _ENUMS.update(
         "RuleOriginEnum": "incidents.detection.models.RuleOrigin",
     }
 )
+
+# A task a killed worker held (acks_late) goes back to the queue after the broker's visibility
+# timeout (Redis transport; kombu's default is an hour). Set it shorter to redeliver sooner, e.g.
+# the worker-kill integration test runs its workers with CELERY_VISIBILITY_TIMEOUT=5.
+_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=0)
+if _VISIBILITY_TIMEOUT:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY_TIMEOUT}

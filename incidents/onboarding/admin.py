@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from incidents.onboarding.models import EnrolledAgent, EnrollmentToken
+from incidents.onboarding.models import (
+    DiscoveredAsset,
+    DiscoveredService,
+    EnrolledAgent,
+    EnrollmentToken,
+    NetworkScan,
+    OnboardingSession,
+)
 from organizations.admin import TenantAdmin
 
 
@@ -17,3 +24,47 @@ class EnrolledAgentAdmin(TenantAdmin):
     list_filter = ("status", "dry_run")
     search_fields = ("hostname",)
     raw_id_fields = ("sensor", "token")
+
+
+@admin.register(OnboardingSession)
+class OnboardingSessionAdmin(TenantAdmin):
+    list_display = (
+        "organization",
+        "status",
+        "plan_version",
+        "validation_passed",
+        "created_at",
+        "completed_at",
+    )
+    list_filter = ("status", "validation_passed")
+    readonly_fields = ("steps", "deployment_plan", "validation")
+    raw_id_fields = ("started_by", "completed_by", "skipped_by")
+
+
+@admin.register(NetworkScan)
+class NetworkScanAdmin(TenantAdmin):
+    list_display = ("cidr", "organization", "status", "hosts_up", "open_ports", "attempts", "created_at")
+    list_filter = ("status",)
+    search_fields = ("cidr",)
+    # Tenant-owned relations are shown, not edited: the raw-id widget would look them up unscoped.
+    readonly_fields = ("session",)
+    raw_id_fields = ("requested_by",)
+
+
+class DiscoveredServiceInline(admin.TabularInline):
+    model = DiscoveredService
+    extra = 0
+    fields = ("port", "service", "banner")
+    readonly_fields = ("port", "service", "banner")
+
+    def get_queryset(self, request):
+        return self.model.objects.unscoped()
+
+
+@admin.register(DiscoveredAsset)
+class DiscoveredAssetAdmin(TenantAdmin):
+    list_display = ("ip", "hostname", "os_guess", "organization", "last_seen_at")
+    list_filter = ("os_guess",)
+    search_fields = ("ip", "hostname")
+    readonly_fields = ("scan",)
+    inlines = [DiscoveredServiceInline]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from config.api.errors import ApplicationError, ErrorCode
 from incidents.ingest.services import sensor_create
 from incidents.onboarding.models import AgentStatus, EnrolledAgent, EnrollmentToken
+from incidents.onboarding.sessions import session_record_enrollment
 from organizations.services.audit import audit_record
 
 TOKEN_PREFIX = "pal_enr_"  # noqa: S105  (a public prefix, not a secret)
@@ -92,6 +93,7 @@ def agent_enroll(
     audit_record(
         action="agent.enrolled", organization=organization, target=agent, metadata={"host": hostname}
     )
+    session_record_enrollment(organization=organization)
     return Enrollment(agent=agent, secret=secret)
 
 

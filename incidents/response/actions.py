@@ -27,6 +27,10 @@ class IpParams(serializers.Serializer):
     agent_id = serializers.UUIDField(
         required=False, help_text="A specific enrolled agent; any capable one else."
     )
+    all_agents = serializers.BooleanField(
+        required=False,
+        help_text="In a workflow: one step per enrolled agent able to run it (needs a second approver).",
+    )
 
 
 class UnblockParams(serializers.Serializer):
@@ -76,6 +80,24 @@ class TicketParams(serializers.Serializer):
     title = serializers.CharField(max_length=300, required=False, allow_blank=True)
     description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
     priority = serializers.ChoiceField(choices=["low", "medium", "high", "critical"], default="medium")
+
+
+class RotateCredentialParams(serializers.Serializer):
+    credential = serializers.CharField(max_length=200, help_text="The credential to rotate (kind or rule).")
+    finding_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    location = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="Where it was exposed (project, file:line).",
+    )
+    fingerprint = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    owners = serializers.ListField(
+        child=serializers.EmailField(),
+        required=False,
+        max_length=20,
+        help_text="Who to notify; the organization's admins else.",
+    )
 
 
 AGENT = "agent"
@@ -235,6 +257,15 @@ for _spec in (
         WebhookParams,
         PLATFORM,
         False,
+    ),
+    ResponseActionSpec(
+        "rotate_credential",
+        "identity",
+        "Ask the credential's owners to rotate an exposed secret: a ticket, an email, a rotation record.",
+        RotateCredentialParams,
+        PLATFORM,
+        True,
+        aliases=("rotate_secret", "revoke_credential"),
     ),
     ResponseActionSpec(
         "create_ticket", "ticketing", "Open a response ticket for follow-up.", TicketParams, PLATFORM, False

@@ -2,8 +2,15 @@ from django.contrib import admin
 
 from incidents.response.models import (
     ActionExecution,
+    ApprovalDecision,
+    ApprovalLink,
     Containment,
+    PipelineRun,
+    PipelineStageConfig,
     ReleaseSchedule,
+    ResponseSettings,
+    RotationRequest,
+    SecretExposure,
     Ticket,
     Trigger,
     TriggerFiring,
@@ -83,3 +90,50 @@ class TicketAdmin(TenantAdmin):
     list_display = ("title", "organization", "priority", "status", "created_at")
     list_filter = ("priority", "status")
     raw_id_fields = ("incident", "execution")
+
+
+@admin.register(ApprovalDecision)
+class ApprovalDecisionAdmin(TenantAdmin):
+    list_display = ("workflow", "organization", "approver_email", "approved", "via", "created_at")
+    list_filter = ("approved", "via")
+    raw_id_fields = ("workflow", "approver")
+
+
+@admin.register(ApprovalLink)
+class ApprovalLinkAdmin(TenantAdmin):
+    list_display = ("workflow", "organization", "approver", "decision", "expires_at", "used_at")
+    list_filter = ("decision",)
+    raw_id_fields = ("workflow", "approver")
+
+
+@admin.register(PipelineStageConfig)
+class PipelineStageConfigAdmin(TenantAdmin):
+    list_display = ("stage", "organization", "enabled", "threshold", "timeout", "retry_attempts")
+    list_filter = ("stage", "enabled")
+    raw_id_fields = ("updated_by",)
+
+
+@admin.register(PipelineRun)
+class PipelineRunAdmin(TenantAdmin):
+    list_display = ("stage", "organization", "status", "subject", "duration_ms", "created_at")
+    list_filter = ("stage", "status")
+
+
+@admin.register(SecretExposure)
+class SecretExposureAdmin(TenantAdmin):
+    list_display = ("rule_id", "organization", "severity", "finding_id", "incident", "created_at")
+    list_filter = ("severity",)
+    search_fields = ("rule_id", "finding_id", "file_path")
+    raw_id_fields = ("incident", "threat", "workflow")
+
+
+@admin.register(RotationRequest)
+class RotationRequestAdmin(TenantAdmin):
+    list_display = ("credential", "organization", "status", "location", "created_at")
+    search_fields = ("credential", "finding_id", "location")
+    raw_id_fields = ("execution", "ticket")
+
+
+@admin.register(ResponseSettings)
+class ResponseSettingsAdmin(TenantAdmin):
+    list_display = ("organization", "blast_radius_max_hosts")

@@ -142,6 +142,8 @@ class WorkflowOrigin(models.TextChoices):
     MANUAL = "manual", "Created by hand"
     AI = "ai", "From an incident's AI analysis"
     TRIGGER = "trigger", "Fired by a trigger"
+    ORCHESTRATOR = "orchestrator", "Planned by the orchestrator from a goal"
+    SECRET = "secret", "Opened for an exposed secret"
 
 
 class WorkflowStatus(models.TextChoices):
@@ -177,7 +179,7 @@ class Workflow(OrganizationScopedModel):
     human_id = models.CharField(max_length=20)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    origin = models.CharField(max_length=10, choices=WorkflowOrigin.choices, default=WorkflowOrigin.MANUAL)
+    origin = models.CharField(max_length=12, choices=WorkflowOrigin.choices, default=WorkflowOrigin.MANUAL)
     threat = models.ForeignKey(
         "incidents.Threat", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -195,6 +197,14 @@ class Workflow(OrganizationScopedModel):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     approval_comment = models.TextField(blank=True)
+    required_approvals = models.PositiveSmallIntegerField(
+        default=1, help_text="2 when the blast-radius guard asks for a second, different approver."
+    )
+    blast_radius = models.PositiveIntegerField(
+        default=0, help_text="Distinct hosts/addresses the workflow's agent actions touch."
+    )
+    goal = models.TextField(blank=True, help_text="The orchestrator's natural-language goal.")
+    plan = models.JSONField(default=dict, blank=True, help_text="The orchestrator's plan of stages.")
     estimated_success = models.FloatField(default=0.0)
     actual_success = models.FloatField(null=True, blank=True)
     failure_reason = models.TextField(blank=True)
@@ -338,3 +348,165 @@ class TriggerFiring(OrganizationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.trigger_id} {self.outcome}"
+
+
+class ApprovalVia(models.TextChoices):
+    API = "api", "The API or console"
+    LINK = "link", "A signed approval link"
+
+
+class ApprovalDecision(OrganizationScopedModel):
+    """One person's answer to a workflow's approval request (two when the blast radius is large)."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="decisions")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approver_email = models.EmailField(blank=True)
+    approved = models.BooleanField()
+    comment = models.TextField(blank=True)
+    via = models.CharField(max_length=4, choices=ApprovalVia.choices, default=ApprovalVia.API)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.approver_email} {'approved' if self.approved else 'rejected'} {self.workflow_id}"
+
+
+class LinkDecision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
+
+
+class ApprovalLink(OrganizationScopedModel):
+    """A one-time signed approve or reject link for one named approver (email and webhook)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="approval_links")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=7, choices=LinkDecision.choices)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["workflow", "approver"], name="approval_link_approver")]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.workflow_id} for {self.approver_id}"
+
+
+class PipelineStage(models.TextChoices):
+    DETECTOR = "detector", "Detector (detection)"
+    ANALYZER = "analyzer", "Analyzer (AI analysis)"
+    EXECUTOR = "executor", "Executor (playbook execution)"
+
+
+class RunStatus(models.TextChoices):
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (below threshold or disabled)"
+
+
+class PipelineStageConfig(OrganizationScopedModel):
+    """An organization's settings of one pipeline stage (POST agents/{name}/configure)."""
+
+    stage = models.CharField(max_length=10, choices=PipelineStage.choices)
+    enabled = models.BooleanField(default=True)
+    threshold = models.FloatField(default=0.0)
+    timeout = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds; the default else.")
+    retry_attempts = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "stage"], name="pipeline_stage_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.stage
+
+
+class PipelineRun(OrganizationScopedModel):
+    """One run of a pipeline stage on one subject (an incident, a workflow step)."""
+
+    stage = models.CharField(max_length=10, choices=PipelineStage.choices)
+    status = models.CharField(max_length=10, choices=RunStatus.choices)
+    subject = models.CharField(max_length=80, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "stage", "created_at"], name="pipeline_run_day")]
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.status}"
+
+
+class SecretExposure(OrganizationScopedModel):
+    """A secret_exposed finding and the incident and rotate-credential playbook opened for it."""
+
+    finding_id = models.UUIDField()
+    scan_id = models.UUIDField(null=True, blank=True)
+    rule_id = models.CharField(max_length=100)
+    severity = models.CharField(max_length=10)
+    file_path = models.CharField(max_length=500, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    threat = models.ForeignKey(
+        "incidents.Threat", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    workflow = models.ForeignKey(Workflow, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "finding_id"], name="secret_exposure_per_finding")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.finding_id}"
+
+
+class RotationRequest(OrganizationScopedModel):
+    """The rotate_credential action's record: which credential must be rotated, and who was told."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    execution = models.OneToOneField(ActionExecution, on_delete=models.CASCADE, related_name="rotation")
+    finding_id = models.CharField(max_length=64, blank=True)
+    credential = models.CharField(max_length=200, help_text="What to rotate (rule / kind of secret).")
+    location = models.CharField(max_length=500, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    notified = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, default="requested")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"rotate {self.credential}"
+
+
+class ResponseSettings(OrganizationScopedModel):
+    """Per-organization guards of the response engine."""
+
+    blast_radius_max_hosts = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="More hosts than this (or all agents) need a second approver; the setting if empty.",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="response_settings_per_org")]
+
+    def __str__(self) -> str:
+        return f"response settings {self.organization_id}"

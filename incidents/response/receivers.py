@@ -7,6 +7,7 @@ from rest_framework import serializers
 import realtime
 from incidents.extensions import register_incident_section
 from incidents.signals import incident_saved
+from realtime.signals import event_published
 
 
 class ResponseNotificationPayload(serializers.Serializer):
@@ -42,8 +43,47 @@ def _containment_section(incident):
     return incident_containment_section(incident)
 
 
+def _on_event_published(sender, *, organization_id, event, **kwargs) -> None:
+    """A sibling app's event this app reacts to; the payload is a plain dict (scans is not imported)."""
+    if event.event_type != "secret_exposed":
+        return
+    from incidents.response import tasks
+
+    # Sent after the publishing commit: hand it to a task (acks_late, retried, idempotent per finding).
+    tasks.secret_exposed.apply_async(
+        kwargs={"organization_id": str(organization_id), "payload": dict(event.payload)}
+    )
+
+
+class ApprovalLinkPayload(serializers.Serializer):
+    approver = serializers.EmailField()
+    approve_url = serializers.URLField()
+    reject_url = serializers.URLField()
+    expires_at = serializers.DateTimeField()
+
+
+class ApprovalRequiredPayload(serializers.Serializer):
+    """A playbook waits for human approval (seed D), with each approver's one-time links."""
+
+    playbook_id = serializers.CharField(max_length=64)
+    threat_id = serializers.CharField(max_length=64, required=False)
+    status = serializers.CharField(max_length=32, required=False)
+    timestamp = serializers.DateTimeField(required=False)
+    workflow_id = serializers.UUIDField(required=False)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    required_approvals = serializers.IntegerField(min_value=1, required=False)
+    approvals = serializers.IntegerField(min_value=0, required=False)
+    approval_links = ApprovalLinkPayload(many=True, required=False)
+
+
 def connect() -> None:
     incident_saved.connect(_on_incident_saved, dispatch_uid="response.incident_saved")
+    event_published.connect(_on_event_published, dispatch_uid="response.secret_exposed")
+    realtime.register_event_type(
+        "approval_required",
+        schema=ApprovalRequiredPayload,
+        description="A playbook waits for human approval; each approver's one-time approve/reject links.",
+    )
     register_incident_section("actions", _actions_section)
     register_incident_section("containment", _containment_section)
     realtime.register_event_type(

@@ -5,7 +5,10 @@ from rest_framework import serializers
 from incidents.response.models import (
     ActionExecution,
     Containment,
+    LinkDecision,
     OnFailure,
+    PipelineStage,
+    PipelineStageConfig,
     Trigger,
     TriggerFiring,
     Workflow,
@@ -247,6 +250,8 @@ class WorkflowDetailOutputSerializer(serializers.ModelSerializer):
             "approved_by",
             "approved_at",
             "approval_comment",
+            "required_approvals",
+            "blast_radius",
             "steps",
             "estimated_success",
             "actual_success",
@@ -282,6 +287,8 @@ class ApproveOutputSerializer(serializers.Serializer):
     playbook_id = serializers.CharField()
     status = serializers.CharField()
     approval_status = serializers.CharField()
+    approvals = serializers.IntegerField(help_text="Approvals recorded so far.")
+    required_approvals = serializers.IntegerField(help_text="2 past the blast-radius limit.")
     approved_by = serializers.EmailField(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
     comment = serializers.CharField(allow_blank=True)
@@ -406,3 +413,99 @@ class TriggerFiringOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = TriggerFiring
         fields = ["id", "incident_id", "outcome", "workflow_id", "detail", "created_at"]
+
+
+class AgentStageOutputSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=PipelineStage.choices)
+    status = serializers.CharField(help_text="active, or disabled by agents/{name}/configure")
+    processed_today = serializers.IntegerField(help_text="Runs finished today (UTC), succeeded or failed.")
+    avg_processing_time_ms = serializers.IntegerField()
+    success_rate = serializers.FloatField(allow_null=True, help_text="Null before the day's first run.")
+
+
+class AgentsStatusOutputSerializer(serializers.Serializer):
+    agents = AgentStageOutputSerializer(many=True)
+
+
+class AgentConfigureInputSerializer(serializers.Serializer):
+    threshold = serializers.FloatField(
+        min_value=0,
+        max_value=1,
+        required=False,
+        help_text="detector/analyzer: the incident risk score (/100) from which they act; executor: "
+        "the estimated success below which a workflow needs approval.",
+    )
+    timeout = serializers.IntegerField(
+        min_value=1, max_value=7 * 24 * 3600, required=False, help_text="executor: seconds per agent step."
+    )
+    retry_attempts = serializers.IntegerField(
+        min_value=0, max_value=10, required=False, help_text="executor: retries of a failed step."
+    )
+    enabled = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(
+                "Give at least one of threshold, timeout, retry_attempts, enabled."
+            )
+        return attrs
+
+
+class AgentConfigOutputSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="stage")
+
+    class Meta:
+        model = PipelineStageConfig
+        fields = ["name", "enabled", "threshold", "timeout", "retry_attempts", "updated_at"]
+
+
+class OrchestrateInputSerializer(serializers.Serializer):
+    goal = serializers.CharField(max_length=2000, help_text="What to achieve, in plain words.")
+    incident_id = serializers.CharField(
+        max_length=64, required=False, help_text="The incident acted on (its source IP, accounts)."
+    )
+    dry_run = serializers.BooleanField(default=False)
+    execute = serializers.BooleanField(default=True, help_text="Start at once when no approval is needed.")
+
+
+class OrchestratedWorkflowOutputSerializer(WorkflowDetailOutputSerializer):
+    class Meta(WorkflowDetailOutputSerializer.Meta):
+        fields = [*WorkflowDetailOutputSerializer.Meta.fields, "goal", "plan"]
+
+
+class WorkflowSummaryOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Workflow
+        fields = ["id", "human_id", "name", "goal", "status", "approval_status", "created_at"]
+
+
+class OrchestratorStatusOutputSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="active while one agent is enabled, disabled else")
+    agents = AgentStageOutputSerializer(many=True)
+    workflows_total = serializers.IntegerField()
+    workflows_by_status = serializers.DictField(child=serializers.IntegerField())
+    active_workflows = WorkflowSummaryOutputSerializer(many=True)
+
+
+class ApprovalLinkStepSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    action = serializers.CharField()
+    params = serializers.DictField()
+
+
+class ApprovalLinkOutputSerializer(serializers.Serializer):
+    playbook_id = serializers.CharField()
+    workflow_id = serializers.UUIDField()
+    name = serializers.CharField()
+    decision = serializers.ChoiceField(choices=LinkDecision.choices)
+    approver = serializers.EmailField()
+    usable = serializers.BooleanField(help_text="Whether POST would act now.")
+    refusal = serializers.CharField(allow_blank=True, help_text="Why POST would be refused.")
+    expires_at = serializers.DateTimeField()
+    required_approvals = serializers.IntegerField()
+    blast_radius = serializers.IntegerField()
+    steps = ApprovalLinkStepSerializer(many=True)
+
+
+class ApprovalLinkInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

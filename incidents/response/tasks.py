@@ -44,9 +44,26 @@ def expire_approval(*, organization_id: str, workflow_id: str) -> None:
 
 @palisade_task(name="response.incident_saved", max_retries=3)
 def incident_saved(*, organization_id: str, incident_id: str, created: bool) -> None:
-    from incidents.response.services.automation import incident_respond
+    """The pipeline's detector stage on a new or updated incident (see services.pipeline)."""
+    from incidents.response.services.pipeline import detector_run
 
-    incident_respond(organization_id=organization_id, incident_id=incident_id, created=created)
+    detector_run(organization_id=organization_id, incident_id=incident_id, created=created)
+
+
+@palisade_task(name="response.pipeline_analyze", max_retries=3)
+def pipeline_analyze(*, organization_id: str, incident_id: str) -> None:
+    """The pipeline's analyzer stage: the incident's AI analysis."""
+    from incidents.response.services.pipeline import analyzer_run
+
+    analyzer_run(organization_id=organization_id, incident_id=incident_id)
+
+
+@palisade_task(name="response.secret_exposed", max_retries=5)
+def secret_exposed(*, organization_id: str, payload: dict) -> None:
+    """A secret_exposed event: an incident with a rotate-credential playbook, once per finding."""
+    from incidents.response.services.secrets import secret_exposure_open
+
+    secret_exposure_open(organization_id=organization_id, payload=payload)
 
 
 def send_release(schedule: ReleaseSchedule) -> None:

@@ -9,6 +9,9 @@ router = SimpleRouter(trailing_slash=False)
 router.register("response/workflows", views.WorkflowViewSet, basename="response-workflows")
 router.register("playbooks", views.PlaybookViewSet, basename="playbooks")
 router.register("triggers", views.TriggerViewSet, basename="triggers")
+router.register(
+    "orchestrator/workflows", views.OrchestratorWorkflowViewSet, basename="orchestrator-workflows"
+)
 
 INCIDENT = "incidents/<str:id>"
 
@@ -41,5 +44,18 @@ urlpatterns = [
         views.AgentCommandResultView.as_view(),
         name="agent-command-result",
     ),
+    path("agents/status", views.AgentsStatusView.as_view(), name="agents-status"),
+    # agents/{agent_name}/configure: one route per stage, so each is an operation of its own.
+    *(
+        path(
+            f"agents/{stage}/configure",
+            views.AgentConfigureView.as_view(stage=stage),
+            name=f"agents-{stage}-configure",
+        )
+        for stage in ("detector", "analyzer", "executor")
+    ),
+    path("agents/orchestrate", views.OrchestrateView.as_view(), name="agents-orchestrate"),
+    path("orchestrator/status", views.OrchestratorStatusView.as_view(), name="orchestrator-status"),
+    path("response/approvals/<str:token>", views.ApprovalLinkView.as_view(), name="response-approval-link"),
     *router.urls,
 ]

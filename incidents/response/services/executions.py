@@ -18,7 +18,6 @@ from django.utils import timezone
 
 import realtime
 from config.api.errors import ApplicationError, ErrorCode
-from config.tasks import enqueue
 from incidents.onboarding.selectors import agents_capable
 from incidents.response.actions import AGENT, ResponseActionSpec, get_action
 from incidents.response.models import (
@@ -27,6 +26,7 @@ from incidents.response.models import (
     Containment,
     ContainmentStatus,
     ExecutionStatus,
+    RotationRequest,
     Ticket,
 )
 from organizations.models import Membership, Role
@@ -73,6 +73,13 @@ def action_execute(
     """Run (platform) or queue (agent) one action; the same idempotency key returns the same run."""
     spec = get_action(action)
     clean = spec.validate(params or {})
+    if clean.get("all_agents") and not clean.get("agent_id"):
+        raise ApplicationError(
+            ErrorCode.VALIDATION_ERROR,
+            "all_agents runs through a workflow (POST response/workflows/create), where a second, "
+            "different approver must approve it.",
+            {"params": {"all_agents": ["Only within a workflow."]}},
+        )
     if idempotency_key:
         existing = (
             ActionExecution.objects.for_organization(organization)
@@ -109,6 +116,13 @@ def action_execute(
             "agent": agent.hostname if agent else None,
             "agent_available": bool(agent) if spec.executor == AGENT else None,
         }
+        if spec.containment and spec.reverse:
+            # Every containment is reversible: the dry run names the undo and when it would run.
+            execution.result["undo"] = {
+                "action": spec.reverse,
+                "after_seconds": clean.get("duration_seconds")
+                or settings.RESPONSE_DEFAULT_CONTAINMENT_SECONDS,
+            }
         try:
             with transaction.atomic():
                 execution.save()
@@ -123,7 +137,7 @@ def action_execute(
             execution.error = _no_agent_reason(spec, clean)
             execution.completed_at = timezone.now()
         else:
-            execution.expires_at = timezone.now() + timedelta(seconds=settings.AGENT_COMMAND_TTL_SECONDS)
+            execution.expires_at = timezone.now() + timedelta(seconds=_command_ttl(organization, step))
     try:
         with transaction.atomic():
             execution.save()
@@ -144,18 +158,34 @@ def action_execute(
     elif spec.executor == AGENT:
         from incidents.response import tasks
 
-        enqueue(
-            tasks.expire_execution,
-            organization_id=str(organization.pk),
-            execution_id=str(execution.pk),
-        )
+        # Sent for the command's deadline (the executor's timeout for a workflow step).
+        kwargs = {"organization_id": str(organization.pk), "execution_id": str(execution.pk)}
+        deadline = execution.expires_at
+        transaction.on_commit(lambda: tasks.expire_execution.apply_async(kwargs=kwargs, eta=deadline))
     else:
         _run_platform(execution=execution, spec=spec)
     return execution
 
 
+def _command_ttl(organization, step) -> int:
+    """A workflow step's command lives for the executor stage's timeout when one is configured."""
+    if step is not None:
+        from incidents.response.models import PipelineStage
+        from incidents.response.services.pipeline import stage_config
+
+        timeout = stage_config(organization=organization, stage=PipelineStage.EXECUTOR).timeout
+        if timeout:
+            return timeout
+    return settings.AGENT_COMMAND_TTL_SECONDS
+
+
 def _run_platform(*, execution: ActionExecution, spec: ResponseActionSpec) -> None:
-    runner = {"alert_admin": _alert_admin, "notify_webhook": _notify_webhook, "create_ticket": _create_ticket}
+    runner = {
+        "alert_admin": _alert_admin,
+        "notify_webhook": _notify_webhook,
+        "create_ticket": _create_ticket,
+        "rotate_credential": _rotate_credential,
+    }
     try:
         result = runner[spec.name](execution)
     except ApplicationError as failure:
@@ -174,16 +204,20 @@ def _subject(execution: ActionExecution) -> str:
     return f"[Palisade] {incident.human_id}: {incident.title}" if incident else "[Palisade] Security alert"
 
 
-def _alert_admin(execution: ActionExecution) -> dict[str, Any]:
-    recipients = sorted(
+def _admin_emails(organization_id) -> list[str]:
+    return sorted(
         {
             member.user.email
-            for member in Membership.objects.for_organization(execution.organization_id)
+            for member in Membership.objects.for_organization(organization_id)
             .filter(role=Role.ADMIN, is_active=True)
             .select_related("user")
             if member.user.email
         }
     )
+
+
+def _alert_admin(execution: ActionExecution) -> dict[str, Any]:
+    recipients = _admin_emails(execution.organization_id)
     if not recipients:
         raise ApplicationError(
             ErrorCode.CONFLICT, "The organization has no active admin with an email address."
@@ -223,6 +257,48 @@ def _create_ticket(execution: ActionExecution) -> dict[str, Any]:
         execution=execution,
     )
     return {"ticket_id": str(ticket.pk), "title": ticket.title}
+
+
+def _rotate_credential(execution: ActionExecution) -> dict[str, Any]:
+    """A ticket for the rotation, an email to the owners, and the rotation request on record."""
+    params = execution.params
+    owners = list(params.get("owners") or []) or _admin_emails(execution.organization_id)
+    if not owners:
+        raise ApplicationError(
+            ErrorCode.CONFLICT, "Nobody to notify: no owners given and no active admin with an email address."
+        )
+    where = params.get("location") or "an unknown location"
+    ticket = Ticket.objects.create(
+        organization_id=execution.organization_id,
+        title=f"Rotate {params['credential']} exposed in {where}"[:300],
+        description=(
+            f"A secret ({params['credential']}) was exposed in {where}. Revoke it, issue a new one, "
+            "update its consumers and remove it from the code and its history."
+            + (f"\nFinding: {params['finding_id']}" if params.get("finding_id") else "")
+            + (f"\nFingerprint: {params['fingerprint']}" if params.get("fingerprint") else "")
+        ),
+        priority="high",
+        incident=execution.incident,
+        execution=execution,
+    )
+    send_mail(
+        f"[Palisade] Rotate the exposed credential {params['credential']}"[:200],
+        f"{ticket.description}\n\nTicket: {ticket.pk}",
+        settings.DEFAULT_FROM_EMAIL,
+        owners,
+        fail_silently=False,
+    )
+    rotation = RotationRequest.objects.create(
+        organization_id=execution.organization_id,
+        execution=execution,
+        finding_id=params.get("finding_id", ""),
+        credential=params["credential"],
+        location=params.get("location", ""),
+        fingerprint=params.get("fingerprint", ""),
+        ticket=ticket,
+        notified=owners,
+    )
+    return {"rotation_id": str(rotation.pk), "ticket_id": str(ticket.pk), "notified": len(owners)}
 
 
 def execution_finished(*, execution: ActionExecution) -> None:

@@ -25,27 +25,32 @@ from django.utils import timezone
 
 import realtime
 from config.api.errors import ApplicationError, ErrorCode
-from incidents.response.actions import find_action, get_action
+from incidents.response.actions import AGENT, find_action, get_action
 from incidents.response.models import (
     FINISHED,
     WORKFLOW_FINISHED,
     ActionExecution,
+    ApprovalDecision,
     ApprovalStatus,
+    ApprovalVia,
     ExecutionStatus,
     OnFailure,
+    PipelineStage,
+    ResponseSettings,
     StepStatus,
     Workflow,
     WorkflowOrigin,
     WorkflowStatus,
     WorkflowStep,
 )
+from incidents.response.services.pipeline import executor_enabled, executor_record, stage_config
 from incidents.threats.services import next_human_id
 from organizations.services.audit import audit_record
 
 MAX_STEPS = 50
 
 
-def _validate_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _validate_steps(steps: list[dict[str, Any]], *, retries: int | None = None) -> list[dict[str, Any]]:
     if not steps:
         raise ApplicationError(
             ErrorCode.VALIDATION_ERROR, "A workflow needs at least one step.", {"steps": []}
@@ -65,7 +70,9 @@ def _validate_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "action": spec.name,
                 "params": params,
                 "on_failure": step.get("on_failure") or OnFailure.STOP,
-                "max_retries": step.get("max_retries", settings.RESPONSE_STEP_MAX_RETRIES),
+                "max_retries": step.get(
+                    "max_retries", settings.RESPONSE_STEP_MAX_RETRIES if retries is None else retries
+                ),
             }
         )
     if errors:
@@ -113,9 +120,24 @@ def workflow_create(
     actor=None,
     dry_run: bool = False,
     skipped_recommendations: list[str] | None = None,
+    goal: str = "",
+    plan: dict[str, Any] | None = None,
 ) -> Workflow:
-    clean = _validate_steps(steps)
-    needs_approval = any(get_action(step["action"]).requires_approval for step in clean) and not dry_run
+    executor = stage_config(organization=organization, stage=PipelineStage.EXECUTOR)
+    clean = _expand_all_agents(
+        organization=organization, steps=_validate_steps(steps, retries=executor.retry_attempts)
+    )
+    if len(clean) > MAX_STEPS:
+        raise ApplicationError(ErrorCode.VALIDATION_ERROR, f"A workflow has at most {MAX_STEPS} steps.")
+    radius, everywhere = blast_radius(clean)
+    limit = blast_radius_limit(organization=organization)
+    second_approver = everywhere or radius > limit
+    estimate = success_estimate(organization=organization, actions=[s["action"] for s in clean])
+    needs_approval = not dry_run and (
+        any(get_action(step["action"]).requires_approval for step in clean)
+        or second_approver
+        or estimate < executor.threshold
+    )
     now = timezone.now()
     workflow = Workflow.objects.create(
         organization=organization,
@@ -131,7 +153,11 @@ def workflow_create(
         approval_expires_at=(
             now + timedelta(seconds=settings.RESPONSE_APPROVAL_TIMEOUT_SECONDS) if needs_approval else None
         ),
-        estimated_success=success_estimate(organization=organization, actions=[s["action"] for s in clean]),
+        required_approvals=2 if needs_approval and second_approver else 1,
+        blast_radius=radius,
+        goal=goal,
+        plan=plan or {},
+        estimated_success=estimate,
         skipped_recommendations=skipped_recommendations or [],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -143,11 +169,64 @@ def workflow_create(
     if origin == WorkflowOrigin.GENERATED:
         realtime.publish(organization, "playbook_generated", _event(workflow))
     if needs_approval:
-        realtime.publish(organization, "approval_required", _event(workflow))
+        from incidents.response.services.approvals import approval_request_send
         from incidents.response.tasks import send_approval_expiry
+
+        approval_request_send(workflow=workflow)
 
         transaction.on_commit(lambda: send_approval_expiry(workflow))
     return workflow
+
+
+def _expand_all_agents(*, organization, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A step with `all_agents` becomes one step per enrolled agent able to run it (its agent_id set)."""
+    from incidents.onboarding.selectors import agents_capable
+
+    expanded: list[dict[str, Any]] = []
+    for step in steps:
+        params = dict(step["params"])
+        if not params.pop("all_agents", False):
+            expanded.append(step)
+            continue
+        agents = agents_capable(organization=organization, capability=step["action"])
+        if not agents:
+            raise ApplicationError(
+                ErrorCode.VALIDATION_ERROR,
+                f"No enrolled, online agent can run {step['action']}, so all_agents targets nobody.",
+                {"action": step["action"], "all_agents": True},
+            )
+        for agent in agents:
+            expanded.append({**step, "params": {**params, "agent_id": str(agent.pk), "all_agents": True}})
+    return expanded
+
+
+def blast_radius(steps: list[dict[str, Any]]) -> tuple[int, bool]:
+    """(distinct machines the agent actions run on, whether one of them runs on all agents).
+
+    A machine is the step's agent_id, else its host; an action with neither runs on one agent the
+    platform picks, counted once."""
+    targets: set[str] = set()
+    everywhere = False
+    for step in steps:
+        spec = find_action(step["action"])
+        if spec is None or spec.executor != AGENT:
+            continue
+        params = step["params"]
+        everywhere = everywhere or bool(params.get("all_agents"))
+        if params.get("agent_id"):
+            targets.add(f"agent:{params['agent_id']}")
+        elif params.get("host"):
+            targets.add(f"host:{str(params['host']).lower()}")
+        else:
+            targets.add("agent:any")
+    return len(targets), everywhere
+
+
+def blast_radius_limit(*, organization) -> int:
+    row = ResponseSettings.objects.for_organization(organization).first()
+    if row is not None and row.blast_radius_max_hosts is not None:
+        return row.blast_radius_max_hosts
+    return settings.RESPONSE_BLAST_RADIUS_MAX_HOSTS
 
 
 # Recommendations of detection rules that are advice for people, not actions: kept on the playbook.
@@ -220,6 +299,11 @@ def _lock(workflow: Workflow) -> Workflow:
 
 
 def _start(workflow: Workflow) -> None:
+    if not executor_enabled(organization=workflow.organization_id):
+        # The executor stage is off: the workflow waits, ready, for an execute once it is back on.
+        workflow.status = WorkflowStatus.READY
+        workflow.save(update_fields=["status", "updated_at"])
+        return
     workflow.status = WorkflowStatus.EXECUTING
     workflow.started_at = timezone.now()
     workflow.save(update_fields=["status", "started_at", "updated_at"])
@@ -252,6 +336,12 @@ def workflow_execute(*, workflow: Workflow, actor=None) -> Workflow:
         raise ApplicationError(
             ErrorCode.CONFLICT, f"{workflow.human_id} is {workflow.status}.", {"status": workflow.status}
         )
+    if not executor_enabled(organization=workflow.organization_id):
+        raise ApplicationError(
+            ErrorCode.CONFLICT,
+            "The executor agent is disabled for this organization (POST agents/executor/configure).",
+            {"agent": "executor", "enabled": False},
+        )
     _start(workflow)
     audit_record(
         action="response.workflow_executed", organization=workflow.organization, actor=actor, target=workflow
@@ -260,8 +350,13 @@ def workflow_execute(*, workflow: Workflow, actor=None) -> Workflow:
 
 
 @transaction.atomic
-def playbook_approve(*, workflow: Workflow, approved: bool, comment: str = "", actor=None) -> Workflow:
-    """Record who decided and when; approval starts the run, rejection closes the workflow."""
+def playbook_approve(
+    *, workflow: Workflow, approved: bool, comment: str = "", actor=None, via: str = ApprovalVia.API
+) -> Workflow:
+    """Record who decided and when; approval starts the run, rejection closes the workflow.
+
+    A workflow over the blast-radius limit (required_approvals = 2) starts only once a second,
+    different person approves it; one rejection closes it."""
     workflow = _lock(workflow)
     if workflow.approval_status != ApprovalStatus.PENDING:
         raise ApplicationError(
@@ -269,10 +364,39 @@ def playbook_approve(*, workflow: Workflow, approved: bool, comment: str = "", a
             f"{workflow.human_id} is not waiting for approval (approval is {workflow.approval_status}).",
             {"approval_status": workflow.approval_status},
         )
-    workflow.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    earlier = list(workflow.decisions.filter(approved=True))
+    if person is not None and any(d.approver_id == person.pk for d in earlier):
+        raise ApplicationError(
+            ErrorCode.CONFLICT,
+            f"{workflow.human_id} touches {workflow.blast_radius} hosts and needs a second, different "
+            f"approver; {person.email} has already approved it.",
+            {"required_approvals": workflow.required_approvals, "approvals": len(earlier)},
+        )
+    ApprovalDecision.objects.create(
+        organization_id=workflow.organization_id,
+        workflow=workflow,
+        approver=person,
+        approver_email=getattr(person, "email", "") or "",
+        approved=approved,
+        comment=comment,
+        via=via,
+    )
+    workflow.approved_by = person
     workflow.approved_at = timezone.now()
     workflow.approval_comment = comment
-    if approved:
+    if approved and len(earlier) + 1 < workflow.required_approvals:
+        workflow.save(update_fields=["approved_by", "approved_at", "approval_comment", "updated_at"])
+        realtime.publish(
+            workflow.organization,
+            "approval_required",
+            {
+                **_event(workflow),
+                "approvals": len(earlier) + 1,
+                "required_approvals": workflow.required_approvals,
+            },
+        )
+    elif approved:
         workflow.approval_status = ApprovalStatus.APPROVED
         workflow.status = WorkflowStatus.READY
         workflow.save()
@@ -288,7 +412,7 @@ def playbook_approve(*, workflow: Workflow, approved: bool, comment: str = "", a
         organization=workflow.organization,
         actor=actor,
         target=workflow,
-        metadata={"comment": comment},
+        metadata={"comment": comment, "via": via},
     )
     return workflow
 
@@ -445,6 +569,7 @@ def _step_follow(workflow: Workflow, step: WorkflowStep, execution: ActionExecut
     step.finished_at = now
     step.duration_ms = int((now - (step.started_at or now)).total_seconds() * 1000)
     step.save()
+    executor_record(step=step)
     if workflow.status != WorkflowStatus.EXECUTING:
         return
     if step.status == StepStatus.FAILED and step.on_failure == OnFailure.STOP:

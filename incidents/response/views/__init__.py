@@ -2,6 +2,7 @@
 
 from incidents.response.views.actions import ActionExecuteView, ActionListView
 from incidents.response.views.agents import AgentCommandResultView, AgentCommandsView
+from incidents.response.views.approvals import ApprovalLinkView
 from incidents.response.views.containment import (
     AiPlanView,
     AiRecommendationView,
@@ -13,6 +14,13 @@ from incidents.response.views.containment import (
     ResetPasswordsView,
     ScheduleUnblockView,
 )
+from incidents.response.views.orchestrator import (
+    AgentConfigureView,
+    AgentsStatusView,
+    OrchestrateView,
+    OrchestratorStatusView,
+    OrchestratorWorkflowViewSet,
+)
 from incidents.response.views.triggers import TriggerViewSet
 from incidents.response.views.workflows import ImpactView, PlaybookViewSet, WorkflowViewSet
 
@@ -21,14 +29,20 @@ __all__ = [
     "ActionListView",
     "AgentCommandResultView",
     "AgentCommandsView",
+    "AgentConfigureView",
+    "AgentsStatusView",
     "AiPlanView",
     "AiRecommendationView",
+    "ApprovalLinkView",
     "BlockIpView",
     "BlockStatusView",
     "ContainView",
     "ImpactView",
     "IsolateHostView",
     "IsolationStatusView",
+    "OrchestrateView",
+    "OrchestratorStatusView",
+    "OrchestratorWorkflowViewSet",
     "PlaybookViewSet",
     "ResetPasswordsView",
     "ScheduleUnblockView",

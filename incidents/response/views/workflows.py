@@ -235,6 +235,8 @@ class PlaybookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
             "playbook_id": workflow.human_id,
             "status": workflow.status,
             "approval_status": workflow.approval_status,
+            "approvals": workflow.decisions.filter(approved=True).count(),
+            "required_approvals": workflow.required_approvals,
             "approved_by": getattr(workflow.approved_by, "email", None),
             "approved_at": workflow.approved_at,
             "comment": workflow.approval_comment,

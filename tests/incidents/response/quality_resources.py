@@ -67,3 +67,16 @@ def trigger(tenant: Tenant) -> dict:
 def enrolled_agent(tenant: Tenant) -> dict:
     _token, raw = enrollment_token_create(organization=tenant.organization)
     return {"enrollment_id": agent_enroll(token=raw, hostname=f"probe-{next(_serial)}").agent.pk}
+
+
+@resource("/api/v1/orchestrator/workflows/{workflow_id}")
+def orchestrated_workflow(tenant: Tenant) -> dict:
+    from incidents.response.services.orchestrator import orchestrate
+
+    workflow = orchestrate(
+        organization=tenant.organization,
+        actor=tenant.admin.user,
+        goal=f"open a ticket for probe {next(_serial)}",
+        execute=False,
+    )
+    return {"workflow_id": workflow.pk}

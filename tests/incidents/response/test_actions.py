@@ -132,6 +132,8 @@ def test_create_ticket_and_dry_run(client_a, org_a, agent_a):
     assert dry["status"] == "succeeded"
     assert dry["result"]["dry_run"] is True
     assert dry["result"]["would"] == "block_ip 198.51.100.8"
+    # The dry run shows the undo every containment gets, and when (the default TTL here).
+    assert dry["result"]["undo"] == {"action": "unblock_ip", "after_seconds": 24 * 3600}
     assert agent_a.commands() == []  # nothing was sent
 
 
