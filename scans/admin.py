@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from organizations.admin import TenantAdmin
-from scans.models import Alert, Finding, Project, Scan
+from scans.models import Alert, Finding, Project, PromptAllowEntry, Scan, TriageRule
 
 
 @admin.register(Project)
@@ -82,6 +82,13 @@ class FindingAdmin(TenantAdmin):
         "first_seen_scan",
         "last_seen_scan",
         "fixed_at",
+        # Triage goes through the API (audited, applied to the stored scans), not through this page.
+        "status",
+        "triage_rule",
+        "triage_reason",
+        "triage_expires_at",
+        "triaged_by",
+        "triaged_at",
     ]
 
 
@@ -99,3 +106,29 @@ class AlertAdmin(TenantAdmin):
     list_filter = ["severity", "alert_type", "is_read", "is_resolved"]
     search_fields = ["title", "organization__name"]
     readonly_fields = ["organization", "project", "scan", "finding", "alert_type", "severity", "triggered_at"]
+
+
+@admin.register(TriageRule)
+class TriageRuleAdmin(TenantAdmin):
+    """Read-only here: creating, changing or deleting a rule re-triages findings through the API."""
+
+    list_display = ["name", "resolution", "rule_id", "file_pattern", "project", "organization", "expires_at"]
+    list_filter = ["resolution"]
+    search_fields = ["name", "rule_id", "file_pattern", "organization__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PromptAllowEntry)
+class PromptAllowEntryAdmin(TenantAdmin):
+    list_display = ["value", "match_type", "is_active", "organization", "created_at"]
+    list_filter = ["match_type", "is_active"]
+    search_fields = ["value", "organization__name"]
+    readonly_fields = ["organization", "created_by", "created_at", "updated_at"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from organizations.tenancy import OrganizationScopedModel
@@ -61,6 +62,20 @@ class FindingStatus(models.TextChoices):
     FIXED = "fixed", "Fixed"
     FALSE_POSITIVE = "false_positive", "False positive"
     ACCEPTED_RISK = "accepted_risk", "Accepted risk"
+    EXCEPTION = "exception", "Exception"
+
+
+class TriageResolution(models.TextChoices):
+    """What a triage rule makes of the findings it matches (the triaged statuses of a finding)."""
+
+    FALSE_POSITIVE = "false_positive", "False positive"
+    ACCEPTED_RISK = "accepted_risk", "Accepted risk"
+    EXCEPTION = "exception", "Exception"
+
+
+class AllowMatchType(models.TextChoices):
+    PHRASE = "phrase", "Phrase"
+    WILDCARD = "wildcard", "Wildcard"
 
 
 class Project(OrganizationScopedModel):
@@ -153,6 +168,15 @@ class Finding(OrganizationScopedModel):
     fixed_at = models.DateTimeField(null=True, blank=True)
     # accepted_risk lapses at this moment: the next scan that still finds it reopens it.
     triage_expires_at = models.DateTimeField(null=True, blank=True)
+    # Who or what triaged it: a person (triaged_by) or a triage rule (an exception or a bulk verdict).
+    triage_rule = models.ForeignKey(
+        "TriageRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
+    )
+    triage_reason = models.TextField(blank=True, default="")
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -165,6 +189,62 @@ class Finding(OrganizationScopedModel):
 
     def __str__(self) -> str:
         return f"{self.finding_type} in {self.file_path or self.scope_key} ({self.status})"
+
+
+class TriageRule(OrganizationScopedModel):
+    """A verdict for every finding it matches, now and in future scans, until it expires or is deleted.
+
+    Scope: an engine rule (`rule_id`), a file glob (`file_pattern`), a project, or (no project) the
+    whole organization; at least one of rule_id / file_pattern narrows it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    resolution = models.CharField(
+        max_length=16, choices=TriageResolution.choices, default=TriageResolution.EXCEPTION
+    )
+    reason = models.TextField(blank=True, default="")
+    rule_id = models.CharField(max_length=100, blank=True, default="")
+    file_pattern = models.CharField(max_length=300, blank=True, default="")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="triage_rules"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PromptAllowEntry(OrganizationScopedModel):
+    """A phrase (or `*` wildcard pattern) an organization declares benign in its own prompts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    value = models.CharField(max_length=500)
+    match_type = models.CharField(
+        max_length=10, choices=AllowMatchType.choices, default=AllowMatchType.PHRASE
+    )
+    description = models.CharField(max_length=500, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "match_type", "value"], name="scans_prompt_allow_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.value[:80]
 
 
 class Alert(OrganizationScopedModel):

@@ -32,5 +32,8 @@ _ENUMS.update(
         "ProjectRepoTypeEnum": "scans.models.RepoType",
         "FindingStatusEnum": "scans.models.FindingStatus",
         "ScanSourceEnum": "scans.models.ScanSource",
+        "TriageResolutionEnum": "scans.models.TriageResolution",
+        "FindingTriageVerdictEnum": "scans.triage_serializers.TRIAGE_VERDICTS",
+        "PromptAllowMatchTypeEnum": "scans.models.AllowMatchType",
     }
 )

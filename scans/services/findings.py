@@ -1,7 +1,10 @@
 """The findings' lifecycle: stable fingerprints and one state machine across rescans.
 
     (new) --seen--> open --absent from a complete rescan--> fixed --seen again--> open (regression)
-    open --triage--> false_positive | accepted_risk (until its expiry; then seen again -> open)
+    open --triage--> false_positive | accepted_risk | exception (until an expiry; then seen again -> open)
+    (new) or fixed --seen, matched by an active triage rule--> that rule's resolution, never open
+
+A triaged finding is never reopened by a rescan (nor fixed by one) unless its triage has expired.
 
 A fingerprint is an HMAC (keyed, salted with the organization) of the scope, the rule and what was
 matched (the secret, or the code line without its indentation), never the line number: moving code
@@ -12,23 +15,83 @@ unique constraint, so duplicates cannot exist.
 
 from __future__ import annotations
 
+import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from scans import crypto
 from scans.engines.base import EngineFinding, redact
-from scans.models import Finding, FindingStatus, Scan
+from scans.models import Finding, FindingStatus, Scan, ScanType, TriageRule
 
-SUPPRESSED = (FindingStatus.FALSE_POSITIVE, FindingStatus.ACCEPTED_RISK)
+SUPPRESSED = (FindingStatus.FALSE_POSITIVE, FindingStatus.ACCEPTED_RISK, FindingStatus.EXCEPTION)
 SEVERITY_ORDER = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
 @dataclass
 class Reconciled:
     findings: list[Finding] = field(default_factory=list)
+    # Newly open (first seen, or reopened): these alert; triaged-away ones are in `suppressed`.
     new: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+
+
+def active_triage_rules(organization_id, now=None) -> list[TriageRule]:
+    now = now or timezone.now()
+    return list(
+        TriageRule.objects.for_organization(organization_id)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("created_at", "pk")
+    )
+
+
+def rule_matches(rule: TriageRule, finding: Finding, now=None) -> bool:
+    """Whether a triage rule covers a finding: every given scope part must match (glob on the path)."""
+    now = now or timezone.now()
+    if rule.expires_at is not None and rule.expires_at <= now:
+        return False
+    if finding.scan_type != ScanType.CODE:
+        return False
+    if rule.project_id is not None and rule.project_id != finding.project_id:
+        return False
+    if rule.rule_id and rule.rule_id != finding.rule_id:
+        return False
+    return not (rule.file_pattern and not fnmatch.fnmatchcase(finding.file_path, rule.file_pattern))
+
+
+def first_matching_rule(rules: Iterable[TriageRule], finding: Finding, now=None) -> TriageRule | None:
+    return next((rule for rule in rules if rule_matches(rule, finding, now)), None)
+
+
+def apply_rule(finding: Finding, rule: TriageRule, now) -> None:
+    finding.status = rule.resolution
+    finding.triage_rule = rule
+    finding.triage_expires_at = rule.expires_at
+    finding.triage_reason = rule.reason or rule.name
+    finding.triaged_by = None
+    finding.triaged_at = now
+    finding.fixed_at = None
+
+
+def clear_triage(finding: Finding) -> None:
+    finding.status = FindingStatus.OPEN
+    finding.triage_rule = None
+    finding.triage_expires_at = None
+    finding.triage_reason = ""
+    finding.triaged_by = None
+    finding.triaged_at = None
+    finding.fixed_at = None
+
+
+def triage_expired(finding: Finding, now) -> bool:
+    return (
+        finding.status in SUPPRESSED
+        and finding.triage_expires_at is not None
+        and finding.triage_expires_at <= now
+    )
 
 
 def fingerprint(organization_id, scope_key: str, engine_finding: EngineFinding) -> str:
@@ -51,6 +114,7 @@ def findings_reconcile(*, scan: Scan, engine_findings: list[EngineFinding], comp
         .select_for_update()
         .filter(scope_key=scan.scope_key)
     }
+    rules = active_triage_rules(organization_id, now)
     result = Reconciled()
     to_create = []
     to_update = []
@@ -77,19 +141,22 @@ def findings_reconcile(*, scan: Scan, engine_findings: list[EngineFinding], comp
                 first_seen_scan=scan,
                 last_seen_scan=scan,
             )
+            rule = first_matching_rule(rules, finding, now)
+            if rule is not None:
+                apply_rule(finding, rule, now)
             to_create.append(finding)
-            result.new.append(finding)
+            (result.new if rule is None else result.suppressed).append(finding)
         else:
-            reopened = finding.status == FindingStatus.FIXED or (
-                finding.status == FindingStatus.ACCEPTED_RISK
-                and finding.triage_expires_at is not None
-                and finding.triage_expires_at <= now
-            )
-            if reopened:
-                finding.status = FindingStatus.OPEN
-                finding.fixed_at = None
-                finding.triage_expires_at = None
+            if finding.status == FindingStatus.FIXED or triage_expired(finding, now):
+                clear_triage(finding)
                 result.new.append(finding)
+            if finding.status == FindingStatus.OPEN:
+                rule = first_matching_rule(rules, finding, now)
+                if rule is not None:
+                    apply_rule(finding, rule, now)
+                    if finding in result.new:
+                        result.new.remove(finding)
+                    result.suppressed.append(finding)
             finding.line_number = engine_finding.line_number
             finding.last_seen_scan = scan
             to_update.append(finding)
@@ -118,14 +185,26 @@ def findings_reconcile(*, scan: Scan, engine_findings: list[EngineFinding], comp
             for finding in result.new
             if finding.fingerprint not in created or stored[finding.fingerprint].first_seen_scan_id == scan.pk
         ]
+        result.suppressed = [stored.get(finding.fingerprint, finding) for finding in result.suppressed]
     if to_update:
         for finding in to_update:
             finding.updated_at = now
         Finding.objects.for_organization(organization_id).bulk_update(
             to_update,
-            ["status", "fixed_at", "triage_expires_at", "line_number", "last_seen_scan", "updated_at"],
+            [*TRIAGE_FIELDS, "line_number", "last_seen_scan", "updated_at"],
         )
     return result
+
+
+TRIAGE_FIELDS = [
+    "status",
+    "fixed_at",
+    "triage_expires_at",
+    "triage_rule",
+    "triage_reason",
+    "triaged_by",
+    "triaged_at",
+]
 
 
 def finding_result(finding: Finding) -> dict:
@@ -147,10 +226,15 @@ def finding_result(finding: Finding) -> dict:
 
 def summarize(findings: list[Finding]) -> tuple[dict[str, int], int]:
     """Counts by severity of the findings that are not suppressed by triage, and a 0-100 score."""
+    return summarize_states((finding.severity, finding.status) for finding in findings)
+
+
+def summarize_states(states: Iterable[tuple[str, str]]) -> tuple[dict[str, int], int]:
+    """The same from (severity, status) pairs, e.g. a stored scan's results after a triage."""
     summary = {"critical": 0, "high": 0, "medium": 0, "low": 0}
-    for finding in findings:
-        if finding.status not in SUPPRESSED:
-            summary[finding.severity] = summary.get(finding.severity, 0) + 1
+    for severity, status in states:
+        if status not in SUPPRESSED:
+            summary[severity] = summary.get(severity, 0) + 1
     score = min(
         100, 40 * summary["critical"] + 20 * summary["high"] + 8 * summary["medium"] + 2 * summary["low"]
     )

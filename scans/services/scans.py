@@ -25,9 +25,10 @@ from config.tasks import enqueue
 from scans import crypto, sources
 from scans.engines.code import scan_directory
 from scans.engines.pii import analyze, classify, redact_text, risk_score
-from scans.engines.prompt import scan_prompt
-from scans.models import Project, RiskLevel, Scan, ScanSource, ScanStatus, ScanType
+from scans.engines.prompt import AllowEntry, scan_prompt
+from scans.models import FindingStatus, Project, RiskLevel, Scan, ScanSource, ScanStatus, ScanType
 from scans.services.alerts import ALERTING_SEVERITIES, alert_raise
+from scans.services.allow_list import prompt_allow_list_snapshot
 from scans.services.findings import finding_result, findings_reconcile, summarize
 from scans.services.projects import project_access_token
 
@@ -143,7 +144,13 @@ def scan_start_prompt(
         scan_type=ScanType.PROMPT,
         source=ScanSource.TEXT,
         scope_key=f"{_project_scope(project)}:prompt",
-        payload=json.dumps({"prompt": prompt, "allow_list": allow_list or []}).encode(),
+        payload=json.dumps(
+            {
+                "prompt": prompt,
+                "allow_list": allow_list or [],
+                "organization_allow_list": prompt_allow_list_snapshot(organization),
+            }
+        ).encode(),
         options={"model": model},
     )
 
@@ -262,7 +269,11 @@ def _run_code(scan: Scan, payload: bytes | None) -> dict:
 
 def _run_prompt(scan: Scan, payload: bytes) -> dict:
     data = json.loads(payload)
-    result = scan_prompt(data.get("prompt", ""), allow_list=data.get("allow_list") or [])
+    entries = [
+        AllowEntry(value=item["value"], match_type=item["match_type"], entry_id=item["entry_id"])
+        for item in data.get("organization_allow_list") or []
+    ] + [AllowEntry(value=value) for value in data.get("allow_list") or []]
+    result = scan_prompt(data.get("prompt", ""), allow_list=entries)
     return {
         "score": result.overall,
         "results": [],
@@ -272,6 +283,7 @@ def _run_prompt(scan: Scan, payload: bytes) -> dict:
             "suggested_prompt": result.suggested_prompt,
             "classifier_probability": result.classifier_probability,
             "segments_scored": result.segments_scored,
+            "allow_list_matches": result.allow_list_matches,
             "model": scan.options.get("model", ""),
         },
     }
@@ -322,6 +334,7 @@ def _complete(scan: Scan, outcome: dict, elapsed: float) -> None:
         if locked.status != ScanStatus.RUNNING:
             return
         new_findings = []
+        exposed: list = []
         if "engine_findings" in outcome:
             reconciled = findings_reconcile(
                 scan=scan, engine_findings=outcome["engine_findings"], complete=outcome["complete"]
@@ -332,6 +345,8 @@ def _complete(scan: Scan, outcome: dict, elapsed: float) -> None:
             new_findings = [finding for finding in reconciled.new if finding.severity in ALERTING_SEVERITIES]
             outcome["details"]["fixed"] = len(reconciled.fixed)
             outcome["details"]["new"] = len(reconciled.new)
+            outcome["details"]["suppressed"] = len(reconciled.suppressed)
+            exposed = [finding for finding in reconciled.new if _is_new_secret(finding, scan)]
         else:
             score = outcome["score"]
             scan.results = outcome["results"]
@@ -365,7 +380,40 @@ def _complete(scan: Scan, outcome: dict, elapsed: float) -> None:
                 description=f"{finding.description} {finding.file_path}:{finding.line_number or '-'}. {finding.remediation}",
             )
         _raise_text_alert(scan, score)
+        for finding in exposed:
+            _publish_secret_exposed(scan, finding)
         _publish_completed(scan)
+
+
+def _is_new_secret(finding, scan: Scan) -> bool:
+    """A secret whose fingerprint this scan saw first (never a rescan's known one, never a triaged one)."""
+    return (
+        bool(finding.value_hash)
+        and finding.scan_type == ScanType.CODE
+        and finding.status == FindingStatus.OPEN
+        and finding.first_seen_scan_id == scan.pk
+    )
+
+
+def _publish_secret_exposed(scan: Scan, finding) -> None:
+    # Never the secret: its redacted preview and a keyed fingerprint only.
+    realtime.publish(
+        scan.organization,
+        "secret_exposed",
+        {
+            "finding_id": finding.pk,
+            "scan_id": scan.pk,
+            "project_id": scan.project_id,
+            "project_name": scan.project.name if scan.project is not None else "",
+            "rule_id": finding.rule_id,
+            "finding_type": finding.finding_type,
+            "severity": finding.severity,
+            "file_path": finding.file_path,
+            "line_number": finding.line_number,
+            "redacted_preview": finding.redacted_preview,
+            "fingerprint": finding.fingerprint,
+        },
+    )
 
 
 def _summary_from_score(scan: Scan, score: int) -> dict[str, int]:

@@ -1,5 +1,5 @@
 """Prompt-injection detection: normalisation, known-attack patterns, a trained classifier."""
 
-from scans.engines.prompt.detector import PromptScanResult, scan_prompt
+from scans.engines.prompt.detector import AllowEntry, PromptScanResult, allow_pattern, scan_prompt
 
-__all__ = ["PromptScanResult", "scan_prompt"]
+__all__ = ["AllowEntry", "PromptScanResult", "allow_pattern", "scan_prompt"]

