@@ -9,7 +9,8 @@ from accounts.models import Invite
 from incidents.detection.models import DetectionRule
 from incidents.ingest.models import IngestBatch, Sensor
 from incidents.threats.models import Incident, Threat
-from organizations.models import ApiKey, AuditEvent, Membership, Organization
+from metrics.productivity.models import ReportExport
+from organizations.models import ApiKey, AuditEvent, Membership, Organization, Role
 
 
 def members_of(*, organization: Organization) -> QuerySet[Membership]:
@@ -59,3 +60,11 @@ def sensors_of(*, organization: Organization) -> QuerySet[Sensor]:
 
 def ingest_batches_of(*, organization: Organization) -> QuerySet[IngestBatch]:
     return IngestBatch.objects.for_organization(organization).select_related("sensor").order_by("-created_at")
+
+
+def reports_visible_to(*, organization: Organization, user, membership: Membership) -> QuerySet[ReportExport]:
+    """Report exports as GET /api/v1/reports scopes them: your own; managers and admins see all."""
+    reports = ReportExport.objects.for_organization(organization).order_by("-created_at")
+    if membership.has_role(Role.MANAGER):
+        return reports
+    return reports.filter(requested_by_id=user.pk)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import auth, organization, posture, soc
+from web.views import analytics, auth, organization, posture, productivity, response, scanner, soc
 
 app_name = "web"
 
@@ -31,6 +31,67 @@ urlpatterns = [
     path("soc/incidents/<str:human_id>", soc.incident_detail, name="incident"),
     path("soc/rules", soc.rules, name="rules"),
     path("soc/ingest", soc.ingest, name="ingest"),
+    # SOC response and analytics (issue 14, part A)
+    path("soc/incidents/<str:human_id>/response", response.incident_response, name="incident-response"),
+    path("soc/incidents/<str:human_id>/ai-analysis", response.incident_analyse, name="incident-analyse"),
+    path("soc/incidents/<str:human_id>/ai-plan", response.incident_ai_plan, name="incident-ai-plan"),
+    path("soc/threats/<str:human_id>/playbooks", response.threat_playbooks, name="threat-playbooks"),
+    path("soc/playbooks", response.playbooks, name="playbooks"),
+    path("soc/playbooks/<str:human_id>", response.playbook_detail, name="playbook"),
+    path("soc/playbooks/<str:human_id>/decide", response.playbook_decide, name="playbook-decide"),
+    path("soc/triggers", response.triggers, name="triggers"),
+    path("soc/triggers/new", response.trigger_edit, name="trigger-new"),
+    path("soc/triggers/<uuid:trigger_id>", response.trigger_edit, name="trigger-edit"),
+    path("soc/triggers/<uuid:trigger_id>/simulate", response.trigger_simulation, name="trigger-simulate"),
+    path("soc/triggers/<uuid:trigger_id>/<str:action>", response.trigger_toggle, name="trigger-toggle"),
+    path("soc/simulations", response.simulations, name="simulations"),
+    path("soc/simulations/<str:human_id>/progress", response.simulation_progress, name="simulation-progress"),
+    path("soc/models", response.models_progress, name="models"),
+    path("soc/models/retrain", response.models_retrain, name="models-retrain"),
+    path("soc/analytics", analytics.analytics, name="analytics"),
+    path("soc/analytics/data", analytics.analytics_data, name="analytics-data"),
+    path("soc/honeypot", analytics.honeypot, name="honeypot"),
+    path("soc/honeypot/data", analytics.honeypot_data, name="honeypot-data"),
+    # Scanner (seed E)
+    path("scanner/projects", scanner.projects, name="scanner-projects"),
+    path("scanner/projects/<uuid:project_id>", scanner.project_detail, name="scanner-project"),
+    path("scanner/scans", scanner.scans, name="scanner-scans"),
+    path("scanner/scans/new", scanner.scan_new, name="scanner-scan-new"),
+    path("scanner/scans/new/<str:kind>", scanner.scan_submit, name="scanner-scan-submit"),
+    path("scanner/scans/<uuid:scan_id>", scanner.scan_detail, name="scanner-scan"),
+    path("scanner/scans/<uuid:scan_id>/progress", scanner.scan_progress, name="scanner-scan-progress"),
+    path("scanner/alerts", scanner.alerts, name="scanner-alerts"),
+    path("scanner/alerts/<uuid:alert_id>/<str:action>", scanner.alert_action, name="scanner-alert-action"),
+    # Productivity (seed C)
+    path("productivity", productivity.overview, name="productivity"),
+    path("productivity/dashboards", productivity.dashboards, name="productivity-dashboards"),
+    path(
+        "productivity/dashboards/<uuid:dashboard_id>",
+        productivity.dashboard_detail,
+        name="productivity-dashboard",
+    ),
+    path(
+        "productivity/dashboards/<uuid:dashboard_id>/widgets",
+        productivity.widget_add,
+        name="productivity-widget-add",
+    ),
+    path(
+        "productivity/dashboards/<uuid:dashboard_id>/widgets/<str:widget_id>/remove",
+        productivity.widget_remove,
+        name="productivity-widget-remove",
+    ),
+    path("productivity/reports", productivity.reports, name="productivity-reports"),
+    path("productivity/reports/<uuid:report_id>", productivity.report_detail, name="productivity-report"),
+    path(
+        "productivity/reports/<uuid:report_id>/progress",
+        productivity.report_progress,
+        name="productivity-report-progress",
+    ),
+    path(
+        "productivity/reports/<uuid:report_id>/download",
+        productivity.report_download,
+        name="productivity-report-download",
+    ),
     # Organization administration
     path("organization/members", organization.members, name="members"),
     path("organization/members/<uuid:membership_id>/role", organization.member_role, name="member-role"),

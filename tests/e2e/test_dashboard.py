@@ -1,6 +1,7 @@
 """The dashboard in a real browser against a real server: sign up, see the default catalog on the
 posture page, change a metric and watch the score move, then ingest a brute-force burst through
-the API and see the threat arrive live in the feed (WebSocket), without reloading."""
+the API and see the threat arrive live in the feed (WebSocket), without reloading, then approve the
+playbook generated for it from the incident page."""
 
 from __future__ import annotations
 
@@ -115,4 +116,24 @@ def test_sign_up_then_posture_scores_and_a_live_threat(page, live_server_url, ar
     assert page.locator("ol.timeline li").count() >= 1
     assert "198.51.100.7" in page.locator("main").inner_text()
     _shot(page, artifacts, "05-incident-timeline")
+
+    # Its playbook (generated from the threat's recommended actions) waits for approval on the
+    # incident page; approve it with a comment and watch it start.
+    playbook = page.locator("article.playbook[data-approval=pending]").first
+    playbook.wait_for()
+    assert "block_ip" in playbook.inner_text()
+    playbook_id = playbook.get_attribute("data-playbook")
+    page.get_by_label(f"Comment for {playbook_id}").fill("Confirmed brute force from 198.51.100.7")
+    playbook.get_by_role("button", name="Approve and run").click()
+    decided = page.locator(f'article[data-playbook="{playbook_id}"][data-approval=approved]')
+    decided.wait_for()
+    assert "Approval: Approved" in decided.locator("[data-testid=approval-status]").inner_text()
+    assert (
+        decided.locator("[data-testid=approval-comment]").inner_text()
+        == "Confirmed brute force from 198.51.100.7"
+    )
+    # No agent is enrolled here, so the block_ip command cannot be delivered: the run shows why.
+    assert decided.get_attribute("data-status") in ("executing", "failed")
+    assert decided.locator("tr[data-step] .status").count() >= 1
+    _shot(page, artifacts, "06-playbook-approved")
     assert page.js_errors == []  # type: ignore[attr-defined]
