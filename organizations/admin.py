@@ -1,7 +1,29 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
 
 from organizations.models import ApiKey, AuditEvent, Membership, Organization, Team, TeamMember
 from organizations.tenancy import OrganizationScopedModel
+
+
+class TenantRawIdWidget(ForeignKeyRawIdWidget):
+    """The raw-id widget, looking the related tenant row up unscoped to show its label and link."""
+
+    def label_and_url_for_value(self, value):
+        model = self.rel.model
+        key = self.rel.get_related_field().name
+        try:
+            obj = model.objects.unscoped().using(self.db).get(**{key: value})
+        except (ValueError, model.DoesNotExist, ValidationError):
+            return "", ""
+        opts = obj._meta
+        try:
+            url = reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=(obj.pk,))
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
 
 
 class TenantAdmin(admin.ModelAdmin):
@@ -14,8 +36,12 @@ class TenantAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if issubclass(related, OrganizationScopedModel) and "queryset" not in kwargs:
-            kwargs["queryset"] = related.objects.unscoped()
+        if issubclass(related, OrganizationScopedModel):
+            kwargs.setdefault("queryset", related.objects.unscoped())
+            if db_field.name in self.raw_id_fields and "widget" not in kwargs:
+                kwargs["widget"] = TenantRawIdWidget(
+                    db_field.remote_field, self.admin_site, using=kwargs.get("using")
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -54,3 +54,26 @@ def test_the_user_page_shows_memberships_of_every_organization(operator, admin_a
     assert page.status_code == 200
     assert b"Org A" in page.content
     assert b"Org B" in page.content
+
+
+def test_a_change_page_shows_its_raw_id_links_to_other_tenant_rows(operator, admin_a):
+    """Raw-id fields look their row up unscoped (the admin is the audited cross-tenant place)."""
+    from incidents.ingest.models import Event
+    from incidents.ingest.services import events_ingest, sensor_create
+
+    sensor, _secret = sensor_create(
+        organization=admin_a.organization, name="edge-01", kind="cowrie", actor=admin_a.user
+    )
+    events_ingest(
+        organization=admin_a.organization,
+        items=["Failed password for root from 203.0.113.9 port 22 ssh2"],
+        default_source="sshd",
+        sensor=sensor,
+        endpoint="multi",
+    )
+    event = Event.objects.for_organization(admin_a.organization).get()
+
+    page = operator.get(reverse("admin:incidents_event_change", args=[event.pk]))
+
+    assert page.status_code == 200
+    assert b"edge-01" in page.content  # the sensor's name beside its raw id

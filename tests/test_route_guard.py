@@ -15,7 +15,11 @@ from organizations.models import Organization
 from organizations.tenancy import OrganizationScopedModel
 from organizations.viewsets import OrganizationScopedMixin
 
-PALISADE_APPS = {"organizations", "accounts", "ai", "billing", "realtime", "metrics", "incidents", "scans"}
+ROOT_PACKAGES = {"organizations", "accounts", "ai", "billing", "realtime", "metrics", "incidents", "scans"}
+# Labels of every app under those packages, nested ones too (productivity, response, onboarding, ml, nlp).
+PALISADE_APPS = {
+    config.label for config in apps.get_app_configs() if config.name.split(".")[0] in ROOT_PACKAGES
+}
 
 
 def walk(patterns, prefix=""):

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from incidents.ml.models import (
     ABTest,
+    ABTestScore,
     EnsembleConfig,
     FederatedCoordinator,
     FederatedParticipant,
@@ -72,3 +73,15 @@ class FederatedCoordinatorAdmin(admin.ModelAdmin):
 class FederatedRoundAdmin(admin.ModelAdmin):
     list_display = ("number", "status", "participants", "total_samples", "noise_sigma", "finished_at")
     list_filter = ("status",)
+
+
+@admin.register(ABTestScore)
+class ABTestScoreAdmin(TenantAdmin):
+    """Both models' probabilities for one threat of an A/B test: recorded by scoring, read-only."""
+
+    list_display = ("test", "threat", "organization", "probability_a", "probability_b")
+    list_select_related = ["organization", "test", "threat"]
+    readonly_fields = ("test", "threat", "probability_a", "probability_b")
+
+    def has_add_permission(self, request):
+        return False

@@ -61,6 +61,20 @@ class DiscoveredServiceInline(admin.TabularInline):
         return self.model.objects.unscoped()
 
 
+@admin.register(DiscoveredService)
+class DiscoveredServiceAdmin(TenantAdmin):
+    """Every open port found, across assets: what a scan saw, so read-only."""
+
+    list_display = ("asset", "port", "service", "organization")
+    list_filter = ("service",)
+    search_fields = ("asset__ip", "service", "banner")
+    list_select_related = ["organization", "asset"]
+    readonly_fields = ("asset", "port", "service", "banner")
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(DiscoveredAsset)
 class DiscoveredAssetAdmin(TenantAdmin):
     list_display = ("ip", "hostname", "os_guess", "organization", "last_seen_at")

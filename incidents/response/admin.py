@@ -60,6 +60,23 @@ class WorkflowStepInline(admin.TabularInline):
     )
     readonly_fields = ("status", "attempts", "result", "error")
 
+    def get_queryset(self, request):
+        return WorkflowStep.objects.unscoped()
+
+
+@admin.register(WorkflowStep)
+class WorkflowStepAdmin(TenantAdmin):
+    """Steps on their own, to find every failed or running step across workflows; edited in the workflow."""
+
+    list_display = ("workflow", "order", "action", "organization", "status", "attempts", "finished_at")
+    list_filter = ("status", "action")
+    list_select_related = ["organization", "workflow"]
+    raw_id_fields = ("workflow",)
+    readonly_fields = ("status", "attempts", "result", "error")
+
+    def has_add_permission(self, request):
+        return False
+
 
 @admin.register(Workflow)
 class WorkflowAdmin(TenantAdmin):
