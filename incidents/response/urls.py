@@ -45,15 +45,7 @@ urlpatterns = [
         name="agent-command-result",
     ),
     path("agents/status", views.AgentsStatusView.as_view(), name="agents-status"),
-    # agents/{agent_name}/configure: one route per stage, so each is an operation of its own.
-    *(
-        path(
-            f"agents/{stage}/configure",
-            views.AgentConfigureView.as_view(stage=stage),
-            name=f"agents-{stage}-configure",
-        )
-        for stage in ("detector", "analyzer", "executor")
-    ),
+    path("agents/<str:agent_name>/configure", views.AgentConfigureView.as_view(), name="agents-configure"),
     path("agents/orchestrate", views.OrchestrateView.as_view(), name="agents-orchestrate"),
     path("orchestrator/status", views.OrchestratorStatusView.as_view(), name="orchestrator-status"),
     path("response/approvals/<str:token>", views.ApprovalLinkView.as_view(), name="response-approval-link"),

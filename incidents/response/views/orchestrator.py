@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from config.api.errors import ApplicationError, ErrorCode
 from incidents.response import selectors
 from incidents.response.filters import WorkflowFilter
-from incidents.response.models import PipelineStageConfig, Workflow, WorkflowOrigin
+from incidents.response.models import PipelineStage, PipelineStageConfig, Workflow, WorkflowOrigin
 from incidents.response.serializers import (
     AgentConfigOutputSerializer,
     AgentConfigureInputSerializer,
@@ -47,25 +48,42 @@ class AgentsStatusView(OrganizationScopedMixin, GenericAPIView):
 
 
 class AgentConfigureView(OrganizationScopedMixin, GenericAPIView):
-    """POST agents/{agent_name}/configure, routed once per stage (see urls)."""
+    """POST agents/{agent_name}/configure: one of the three pipeline stages, for the caller's organization."""
 
     queryset = PipelineStageConfig.objects.all()
     serializer_class = AgentConfigOutputSerializer
     permission_classes = [IsOrgManager]
-    stage = ""
 
     @extend_schema(
-        summary="Configure this pipeline stage for the organization (manager or admin)",
+        summary="Configure a pipeline stage for the organization (manager or admin)",
+        parameters=[
+            OpenApiParameter(
+                "agent_name",
+                str,
+                OpenApiParameter.PATH,
+                enum=PipelineStage.values,
+                description="The pipeline stage: detector, analyzer or executor.",
+            )
+        ],
         request=AgentConfigureInputSerializer,
-        responses={200: AgentConfigOutputSerializer, 400: INVALID},
+        responses={
+            200: AgentConfigOutputSerializer,
+            400: INVALID,
+            404: OpenApiResponse(description="NOT_FOUND: no such stage"),
+        },
         tags=AGENTS,
     )
-    def post(self, request):
+    def post(self, request, agent_name: str):
+        if agent_name not in PipelineStage.values:
+            raise ApplicationError(
+                ErrorCode.NOT_FOUND,
+                f"No pipeline stage '{agent_name}'; the stages are {', '.join(PipelineStage.values)}.",
+            )
         data = AgentConfigureInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         config = pipeline_services.stage_configure(
             organization=self.organization,
-            stage=self.stage,
+            stage=agent_name,
             values=dict(data.validated_data),
             actor=request.user,
         )

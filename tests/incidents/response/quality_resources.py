@@ -10,7 +10,7 @@ from incidents.onboarding.services import agent_enroll, agent_heartbeat, enrollm
 from incidents.response.services.executions import action_execute
 from incidents.response.services.triggers import trigger_create
 from incidents.response.services.workflows import workflow_create
-from tests.quality.resources import Tenant, resource
+from tests.quality.resources import UNPROBED, Tenant, resource
 
 _serial = itertools.count(1)
 
@@ -80,3 +80,19 @@ def orchestrated_workflow(tenant: Tenant) -> dict:
         execute=False,
     )
     return {"workflow_id": workflow.pk}
+
+
+@resource("/api/v1/agents/{agent_name}/configure")
+def pipeline_stage(tenant: Tenant):
+    # The three stages exist in every organization: the name addresses the caller's own settings.
+    return {"agent_name": "analyzer"}
+
+
+UNPROBED.update(
+    {
+        "POST /api/v1/agents/{agent_name}/configure": (
+            "agent_name is one of three stage names every organization has; the call configures the "
+            "caller's own organization (test_pipeline checks another organization is untouched)"
+        ),
+    }
+)

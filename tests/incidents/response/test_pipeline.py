@@ -157,3 +157,18 @@ def test_configure_validates_and_is_for_managers(client_a, org_a, viewer_a):
     assert configure(client_a, "detector").status_code == 400  # nothing to change
     assert configure(client_for(viewer_a), "detector", threshold=0.5).status_code == 403
     assert not PipelineStageConfig.objects.for_organization(org_a).exists()
+
+
+def test_configure_changes_only_the_callers_organization_and_refuses_an_unknown_stage(
+    client_a, client_b, org_a, org_b
+):
+    assert configure(client_a, "executor", enabled=False).status_code == 200
+
+    assert agents(client_a)["executor"]["status"] != "active"
+    assert agents(client_b)["executor"]["status"] == "active"
+    assert not PipelineStageConfig.objects.for_organization(org_b).exists()
+
+    response = configure(client_a, "summarizer", enabled=False)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+    assert PipelineStageConfig.objects.for_organization(org_a).count() == 1
