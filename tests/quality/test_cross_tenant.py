@@ -57,8 +57,11 @@ def test_nothing_another_organization_reads_mentions_our_ids(op, tenant_a, tenan
     ids = {str(tenant_a.organization.pk)}
     ids |= {str(m.user_id) for m in tenant_a.members.values()}
     ids |= {str(m.pk) for m in tenant_a.members.values()}
-    for create in RESOURCES.values():
-        ids |= {str(value) for value in create(tenant_a).values()}
+    # Templates listed in UNPROBED address reference data every organization shares (stage names).
+    shared = {op_id.split(" ", 1)[1] for op_id in UNPROBED}
+    for template, create in RESOURCES.items():
+        if template not in shared:
+            ids |= {str(value) for value in create(tenant_a).values()}
 
     response = op.send(client_for(tenant_b.admin), query={"page_size": 100})
     assert response.status_code < 500, f"{op.id} answered {response.status_code}"
